@@ -193,7 +193,11 @@ func (s *Identity) Logout(ctx context.Context, p domain.Principal, token string)
 	hash := HashToken(token)
 	change := &Change{TenantID: p.TenantID, UserID: p.UserID, Action: "auth.logout", ObjectType: "user", ObjectID: p.UserID}
 	return audited(ctx, s.meta, s.now(), change, func(tx MetaTx) error {
-		return tx.DeleteSession(ctx, hash)
+		// An SSO bearer has no stored session; logging out is still recorded.
+		if err := tx.DeleteSession(ctx, hash); err != nil && !domain.IsCode(err, domain.CodeNotFound) {
+			return err
+		}
+		return nil
 	})
 }
 

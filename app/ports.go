@@ -89,7 +89,10 @@ type MetaWriter interface {
 	AppendAudit(ctx context.Context, e *domain.AuditEntry) error
 }
 
-// MetaTx is one metadata transaction.
+// MetaTx is one metadata transaction. On PostgreSQL a failed statement
+// aborts the whole transaction, so a use case returns the error instead of
+// trying a fallback statement inside the same InTx. Deletes of a missing row
+// are not_found errors.
 type MetaTx interface {
 	MetaReader
 	MetaWriter

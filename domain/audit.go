@@ -22,8 +22,10 @@ type AuditEntry struct {
 	CreatedAt  time.Time
 }
 
-// AuditFilter selects audit rows; zero fields do not filter. Cursor is the ID
-// of the last row of the previous page (rows come newest first).
+// AuditFilter selects audit rows. TenantID is required (a store refuses an
+// empty one, so no caller can read across tenants by omission); other zero
+// fields do not filter. Since is inclusive, Until exclusive. Cursor is the
+// ID of the last row of the previous page (rows come newest first).
 type AuditFilter struct {
 	TenantID   string
 	UserID     string

@@ -1,0 +1,44 @@
+# Conductor Reports. The contract: `make run` and `make test` work from a
+# fresh clone (see README.md).
+SHELL := /bin/bash
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+BIN := bin/reportsd
+COVER_MIN ?= 80
+
+.PHONY: run build test test-deps lint bench cover clean
+
+## run: build and serve the embedded default with demo data on http://127.0.0.1:8080
+run: build
+	./$(BIN) serve --demo
+
+## build: compile the server into bin/reportsd
+build:
+	$(GO) build -o $(BIN) ./cmd/reportsd
+
+## test-deps: install what the tests need when missing (PostgreSQL binaries)
+test-deps:
+	@scripts/test-deps.sh
+
+## test: lint, then every Go test with the race detector, total coverage >= COVER_MIN %
+test: test-deps lint
+	$(GO) test -race -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage.out ./...
+	@scripts/coverage.sh coverage.out $(COVER_MIN)
+
+## lint: gofmt, go vet and the dependency rule
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -count=1 ./internal/archtest/
+
+## bench: run the Go benchmarks (figures go to docs/benchmarks.md)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## cover: HTML coverage report of the last `make test`
+cover:
+	$(GO) tool cover -html=coverage.out -o coverage.html
+
+clean:
+	rm -rf bin coverage.out coverage.html

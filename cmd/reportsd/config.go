@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of reportsd, built once from flags and
+// REPORTS_* environment variables (a flag wins over its variable, the
+// variable over the default) and passed down as sub-structs.
+type Config struct {
+	// Mode is "embedded" (one process, SQLite, in-process streams; the
+	// default) or "cluster" (PostgreSQL, Kafka, ClickHouse).
+	Mode string
+	// Listen is the HTTP listen address. Default 127.0.0.1:8080.
+	Listen string
+	// DataDir holds the embedded SQLite file and local blobs. Default ./data.
+	DataDir string
+	// MetaDriver is "sqlite" (default in embedded mode) or "postgres".
+	MetaDriver string
+	// MetaDSN is the PostgreSQL DSN; for SQLite it defaults to
+	// DataDir/reports.db.
+	MetaDSN string
+	// Secret signs server-side tokens (share links, webhooks); cluster mode
+	// refuses to start without one of at least 32 characters.
+	Secret string
+
+	// AdminEmail and AdminPassword create the first admin of the first
+	// tenant (TenantSlug, TenantName) when no user exists.
+	AdminEmail    string
+	AdminPassword string
+	TenantSlug    string // default "default"
+	TenantName    string // default "Default"
+
+	// Demo seeds the demo tenant "acme" at start; DemoPassword is the demo
+	// users' password (generated and printed when empty).
+	Demo         bool
+	DemoPassword string
+
+	SessionTTL      time.Duration // default 12h
+	SecureCookies   bool          // mark cookies Secure (behind TLS)
+	AllowedOrigins  []string      // extra origins for browsers (CSRF/WS checks)
+	MaxBodyBytes    int           // JSON API body limit; default 1 MiB
+	ShutdownTimeout time.Duration // drain time; default 15s
+
+	// SSO: platform JWTs verified against a JWKS (disabled when URL empty).
+	SSOJWKSURL  string
+	SSOIssuer   string
+	SSOAudience string
+
+	LogLevel  string // debug | info | warn | error; default info
+	LogFormat string // text | json; default text
+}
+
+// setting binds one Config field to a flag and an environment variable.
+type setting struct {
+	flag, env, def, usage string
+	set                   func(c *Config, v string) error
+}
+
+func str(dst func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *dst(c) = v; return nil }
+}
+
+func dur(dst func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("must be a duration like 30s or 12h")
+		}
+		*dst(c) = d
+		return nil
+	}
+}
+
+func boolean(dst func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false")
+		}
+		*dst(c) = b
+		return nil
+	}
+}
+
+// settings is the documented table of every option (README lists it).
+var settings = []setting{
+	{"mode", "REPORTS_MODE", "embedded", "embedded | cluster", str(func(c *Config) *string { return &c.Mode })},
+	{"listen", "REPORTS_LISTEN", "127.0.0.1:8080", "HTTP listen address", str(func(c *Config) *string { return &c.Listen })},
+	{"data-dir", "REPORTS_DATA_DIR", "./data", "data directory (SQLite file, secret)", str(func(c *Config) *string { return &c.DataDir })},
+	{"meta-driver", "REPORTS_META_DRIVER", "sqlite", "metadata store: sqlite | postgres", str(func(c *Config) *string { return &c.MetaDriver })},
+	{"meta-dsn", "REPORTS_META_DSN", "", "metadata DSN (PostgreSQL URL, or SQLite path; default DATA_DIR/reports.db)", str(func(c *Config) *string { return &c.MetaDSN })},
+	{"secret", "REPORTS_SECRET", "", "server secret (>= 32 chars; required in cluster mode)", str(func(c *Config) *string { return &c.Secret })},
+	{"admin-email", "REPORTS_ADMIN_EMAIL", "", "first admin's email (used when no user exists)", str(func(c *Config) *string { return &c.AdminEmail })},
+	{"admin-password", "REPORTS_ADMIN_PASSWORD", "", "first admin's password", str(func(c *Config) *string { return &c.AdminPassword })},
+	{"tenant-slug", "REPORTS_TENANT_SLUG", "default", "first tenant's slug", str(func(c *Config) *string { return &c.TenantSlug })},
+	{"tenant-name", "REPORTS_TENANT_NAME", "Default", "first tenant's name", str(func(c *Config) *string { return &c.TenantName })},
+	{"demo", "REPORTS_DEMO", "false", "seed the demo tenant acme at start", boolean(func(c *Config) *bool { return &c.Demo })},
+	{"demo-password", "REPORTS_DEMO_PASSWORD", "", "demo users' password (generated when empty)", str(func(c *Config) *string { return &c.DemoPassword })},
+	{"session-ttl", "REPORTS_SESSION_TTL", "12h", "session lifetime", dur(func(c *Config) *time.Duration { return &c.SessionTTL })},
+	{"secure-cookies", "REPORTS_SECURE_COOKIES", "false", "mark cookies Secure (serve behind TLS)", boolean(func(c *Config) *bool { return &c.SecureCookies })},
+	{"allowed-origins", "REPORTS_ALLOWED_ORIGINS", "", "comma-separated extra browser origins", func(c *Config, v string) error {
+		c.AllowedOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.AllowedOrigins = append(c.AllowedOrigins, o)
+			}
+		}
+		return nil
+	}},
+	{"max-body-bytes", "REPORTS_MAX_BODY_BYTES", "1048576", "JSON API body limit in bytes", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1024 {
+			return fmt.Errorf("must be an integer >= 1024")
+		}
+		c.MaxBodyBytes = n
+		return nil
+	}},
+	{"shutdown-timeout", "REPORTS_SHUTDOWN_TIMEOUT", "15s", "graceful shutdown drain time", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{"sso-jwks-url", "REPORTS_SSO_JWKS_URL", "", "platform SSO JWKS URL (SSO off when empty)", str(func(c *Config) *string { return &c.SSOJWKSURL })},
+	{"sso-issuer", "REPORTS_SSO_ISSUER", "", "platform SSO issuer (iss)", str(func(c *Config) *string { return &c.SSOIssuer })},
+	{"sso-audience", "REPORTS_SSO_AUDIENCE", "", "platform SSO audience (aud)", str(func(c *Config) *string { return &c.SSOAudience })},
+	{"log-level", "REPORTS_LOG_LEVEL", "info", "debug | info | warn | error", str(func(c *Config) *string { return &c.LogLevel })},
+	{"log-format", "REPORTS_LOG_FORMAT", "text", "text | json", str(func(c *Config) *string { return &c.LogFormat })},
+}
+
+// LoadConfig builds the Config of one subcommand from args and getenv.
+func LoadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var errs []error
+	for _, s := range settings {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		if err := s.set(&c, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", s.env, v, err))
+		}
+		usage := fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def)
+		if s.def == "true" || s.def == "false" {
+			fs.BoolFunc(s.flag, usage, func(v string) error { return s.set(&c, v) })
+			continue
+		}
+		fs.Func(s.flag, usage, func(v string) error { return s.set(&c, v) })
+	}
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if c.MetaDriver == "sqlite" && c.MetaDSN == "" {
+		c.MetaDSN = filepath.Join(c.DataDir, "reports.db")
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the configuration and reports every problem at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Mode != "embedded" && c.Mode != "cluster" {
+		errs = append(errs, fmt.Errorf("mode: must be embedded or cluster"))
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen: %w", err))
+	}
+	if c.MetaDriver != "sqlite" && c.MetaDriver != "postgres" {
+		errs = append(errs, fmt.Errorf("meta-driver: must be sqlite or postgres"))
+	}
+	if c.MetaDriver == "postgres" && c.MetaDSN == "" {
+		errs = append(errs, fmt.Errorf("meta-dsn: required with the postgres driver"))
+	}
+	if c.Mode == "cluster" {
+		if c.MetaDriver != "postgres" {
+			errs = append(errs, fmt.Errorf("meta-driver: cluster mode needs postgres"))
+		}
+		if len(c.Secret) < 32 {
+			errs = append(errs, fmt.Errorf("secret: cluster mode refuses to start without REPORTS_SECRET of at least 32 characters"))
+		}
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		errs = append(errs, fmt.Errorf("admin-email and admin-password: set both or neither"))
+	}
+	if c.SSOJWKSURL != "" {
+		if u, err := url.Parse(c.SSOJWKSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+			errs = append(errs, fmt.Errorf("sso-jwks-url: must be an http(s) URL"))
+		}
+		if c.SSOIssuer == "" || c.SSOAudience == "" {
+			errs = append(errs, fmt.Errorf("sso-issuer and sso-audience: required with sso-jwks-url"))
+		}
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format: must be text or json"))
+	}
+	return errors.Join(errs...)
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("log-level: must be debug, info, warn or error")
+	}
+	return l, nil
+}
+
+// newLogger builds the process logger from the config.
+func newLogger(c Config, w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

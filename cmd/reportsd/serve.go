@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/cloudwego/hertz/pkg/common/hlog"
+
+	"github.com/conductor/reports/actors"
+	"github.com/conductor/reports/app"
+	rhttp "github.com/conductor/reports/http"
+	"github.com/conductor/reports/http/sso"
+)
+
+// serve runs the server until ctx ends (SIGINT/SIGTERM), then drains HTTP,
+// stops the actor system and closes the stores, in that order.
+func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
+	log := logTo(cfg, stderr)
+	// hertz logs through its own global logger; keep it to warnings on stderr.
+	hlog.SetOutput(stderr)
+	hlog.SetLevel(hlog.LevelWarn)
+	meta, err := openMeta(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer meta.Close()
+
+	boot := app.NewBootstrap(meta, time.Now, app.Argon2Params{})
+	if cfg.AdminEmail != "" {
+		created, err := boot.EnsureAdmin(ctx, cfg.TenantSlug, cfg.TenantName, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return fmt.Errorf("bootstrap admin: %w", err)
+		}
+		if created {
+			fmt.Fprintf(stdout, "created admin %s of tenant %q\n", cfg.AdminEmail, cfg.TenantSlug)
+		}
+	}
+	var demoPW string
+	var demoGenerated bool
+	if cfg.Demo {
+		if demoPW, demoGenerated, err = demoPassword(cfg); err != nil {
+			return err
+		}
+		if err := boot.SeedDemo(ctx, demoPW); err != nil {
+			return fmt.Errorf("seed demo tenant: %w", err)
+		}
+	}
+
+	system, err := actors.NewSystem(actors.SystemConfig{}, log)
+	if err != nil {
+		return fmt.Errorf("actor system: %w", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := system.Shutdown(sctx); err != nil {
+			log.Error("actor system shutdown", "err", err)
+		}
+	}()
+
+	var verifier app.TokenVerifier
+	if cfg.SSOJWKSURL != "" {
+		v, err := sso.New(ctx, sso.Config{JWKSURL: cfg.SSOJWKSURL, Issuer: cfg.SSOIssuer, Audience: cfg.SSOAudience})
+		if err != nil {
+			return fmt.Errorf("sso: %w", err)
+		}
+		defer v.Close()
+		verifier = v
+	}
+	identity, err := app.NewIdentity(meta, verifier, time.Now, log, app.IdentityConfig{SessionTTL: cfg.SessionTTL})
+	if err != nil {
+		return err
+	}
+	srv, err := rhttp.New(rhttp.Config{Addr: cfg.Listen, MaxBodyBytes: cfg.MaxBodyBytes, ShutdownTimeout: cfg.ShutdownTimeout,
+		SecureCookies: cfg.SecureCookies, AllowedOrigins: cfg.AllowedOrigins}, rhttp.Deps{
+		Identity: identity,
+		Admin:    app.NewAdmin(meta, time.Now, log, app.Argon2Params{}),
+		Log:      log,
+		Ready: []rhttp.Check{
+			{Name: "metadata", Check: meta.Ping},
+			{Name: "actors", Check: func(ctx context.Context) error { _, err := system.Stats(ctx); return err }},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Run() }()
+	fmt.Fprintf(stdout, "Conductor Reports listening on http://%s (mode %s, metadata %s)\n", srv.Addr(), cfg.Mode, cfg.MetaDriver)
+	if cfg.Demo {
+		printDemoUsers(stdout, demoPW, demoGenerated)
+	}
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "drain", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("http shutdown", "err", err)
+	}
+	return <-errc
+}

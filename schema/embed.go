@@ -1,0 +1,30 @@
+// Package schema holds the contracts and DDL of Conductor Reports: the
+// versioned metadata migrations for SQLite and PostgreSQL (goose SQL files),
+// embedded so the single binary can migrate its own database.
+package schema
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// SQLiteMigrations are the goose migrations of the embedded (SQLite)
+// metadata store, rooted at their directory as goose.NewProvider expects.
+var SQLiteMigrations = mustSub("migrations/sqlite")
+
+// PostgresMigrations are the goose migrations of the cluster (PostgreSQL)
+// metadata store, rooted at their directory.
+var PostgresMigrations = mustSub("migrations/postgres")
+
+// mustSub roots fsys at dir. The directories are embedded, so a failure is a
+// build mistake and panics at start rather than at the first migration.
+func mustSub(dir string) fs.FS {
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		panic("schema: " + err.Error())
+	}
+	return sub
+}
