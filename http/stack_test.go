@@ -63,7 +63,7 @@ func (t failingTx) AppendAudit(ctx context.Context, e *domain.AuditEntry) error 
 
 // stack is a full server on a real listener over a real SQLite file.
 type stack struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *Server
 	meta    *failingMeta
 	raw     *sql.DB // a second connection for assertions on the file
@@ -83,7 +83,7 @@ type stackDeps struct {
 	sso      app.TokenVerifier
 }
 
-func newStack(t *testing.T, opts ...stackOpt) *stack {
+func newStack(t testing.TB, opts ...stackOpt) *stack {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "reports.db")
