@@ -160,3 +160,35 @@ func (b *Bootstrap) seedDemoPeople(ctx context.Context, tx MetaTx, tenantID, pas
 	}
 	return tx.CreateScopePolicy(ctx, pol)
 }
+
+// DemoOrgIDs are the ids of the demo tenant's organisation, for generated
+// events that must refer to real customers, sites and teams.
+type DemoOrgIDs struct {
+	Customers   []string
+	Sites       map[string][]string // customer id -> its site ids
+	Contracts   map[string][]string // customer id -> its contract ids
+	CostCenters []string
+	Teams       []string
+}
+
+// DemoOrg returns the demo tenant's organisation ids.
+func DemoOrg() DemoOrgIDs {
+	s := demoStructure
+	o := DemoOrgIDs{Sites: map[string][]string{}, Contracts: map[string][]string{}}
+	for _, c := range s.customers {
+		o.Customers = append(o.Customers, c[0])
+	}
+	for _, x := range s.sites {
+		o.Sites[x[1]] = append(o.Sites[x[1]], x[0])
+	}
+	for _, x := range s.contracts {
+		o.Contracts[x[1]] = append(o.Contracts[x[1]], x[0])
+	}
+	for _, x := range s.costCenters {
+		o.CostCenters = append(o.CostCenters, x[0])
+	}
+	for _, t := range s.teams {
+		o.Teams = append(o.Teams, t[0])
+	}
+	return o
+}

@@ -11,6 +11,22 @@ import (
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
+//go:embed analytics/sqlite/*.sql
+var analyticsSQLite embed.FS
+
+// AnalyticsSQLiteMigrations are the goose migrations of the embedded
+// analytics tables (events, entity state, rollups, dead letters), versioned
+// apart from the metadata migrations though they share the SQLite file.
+var AnalyticsSQLiteMigrations = mustSubOf(analyticsSQLite, "analytics/sqlite")
+
+//go:embed catalog/catalog.json
+var catalogJSON []byte
+
+// CatalogJSON is the source catalogue (sources, fields, hierarchies,
+// rollups) that drives validation, the SQL compilers and the UI builder.
+// domain.ParseCatalog reads it.
+func CatalogJSON() []byte { return append([]byte(nil), catalogJSON...) }
+
 // SQLiteMigrations are the goose migrations of the embedded (SQLite)
 // metadata store, rooted at their directory as goose.NewProvider expects.
 var SQLiteMigrations = mustSub("migrations/sqlite")
@@ -21,8 +37,10 @@ var PostgresMigrations = mustSub("migrations/postgres")
 
 // mustSub roots fsys at dir. The directories are embedded, so a failure is a
 // build mistake and panics at start rather than at the first migration.
-func mustSub(dir string) fs.FS {
-	sub, err := fs.Sub(migrations, dir)
+func mustSub(dir string) fs.FS { return mustSubOf(migrations, dir) }
+
+func mustSubOf(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
 	if err != nil {
 		panic("schema: " + err.Error())
 	}

@@ -1,0 +1,283 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+)
+
+// eventScopeColumns are the scope dimensions copied from an event's data
+// into its events-stream row.
+var eventScopeColumns = []string{"customer_id", "site_id", "team_id", "contract_id", "cost_center_id"}
+
+const insertEventSQL = `INSERT INTO an_events (tenant_id, event_id, source, type, occurred_at, entity_id, version,
+	customer_id, site_id, team_id, contract_id, cost_center_id, ingested_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+
+// entityState is one entity's stored state during a batch.
+type entityState struct {
+	table   *sourceTable
+	tenant  string
+	id      string
+	exists  bool // a row is stored (UPDATE rather than INSERT)
+	dirty   bool
+	version int64
+	eventID string
+	values  map[string]any
+}
+
+// applyRun is the bookkeeping of one Apply.
+type applyRun struct {
+	a        *Analytics
+	tx       *sql.Tx
+	now      time.Time
+	res      app.ApplyResult
+	entities map[string]*entityState
+	deltas   *rollupDeltas
+	notices  map[[2]string]*app.ChangeNotice
+}
+
+// Apply writes one batch in one IMMEDIATE transaction.
+func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.ApplyResult, error) {
+	now := batch.IngestedAt
+	if now.IsZero() {
+		now = time.Now()
+	}
+	tx, err := a.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return app.ApplyResult{}, fmt.Errorf("begin ingest: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	run := &applyRun{a: a, tx: tx, now: now, entities: map[string]*entityState{}, deltas: newRollupDeltas(),
+		notices: map[[2]string]*app.ChangeNotice{}}
+	if err := run.records(ctx, batch.Records); err != nil {
+		return app.ApplyResult{}, err
+	}
+	if err := run.flushEntities(ctx); err != nil {
+		return app.ApplyResult{}, err
+	}
+	if err := run.deltas.flush(ctx, tx); err != nil {
+		return app.ApplyResult{}, err
+	}
+	if err := insertDeadLetters(ctx, tx, batch.DeadLetters); err != nil {
+		return app.ApplyResult{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return app.ApplyResult{}, fmt.Errorf("commit ingest: %w", err)
+	}
+	for _, n := range run.notices {
+		run.res.Notices = append(run.res.Notices, *n)
+	}
+	return run.res, nil
+}
+
+func (r *applyRun) records(ctx context.Context, recs []*domain.Record) error {
+	ins, err := r.tx.PrepareContext(ctx, insertEventSQL)
+	if err != nil {
+		return fmt.Errorf("prepare event insert: %w", err)
+	}
+	defer ins.Close()
+	for _, rec := range recs {
+		ev := rec.Event
+		args := []any{ev.TenantID, ev.ID, rec.Source.Name, ev.Type, ms(ev.OccurredAt), ev.EntityID, ev.Version}
+		for _, c := range eventScopeColumns {
+			args = append(args, bindValue(rec.Values[c]))
+		}
+		res, err := ins.ExecContext(ctx, append(args, ms(r.now))...)
+		if err != nil {
+			return fmt.Errorf("insert event %s: %w", ev.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			r.res.Duplicates++
+			continue
+		}
+		r.res.Inserted++
+		r.eventRollup(rec)
+		r.notice(ev.TenantID, "events", ev.OccurredAt)
+		if err := r.entity(ctx, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eventRollup counts a new event in the events stream's rollups.
+func (r *applyRun) eventRollup(rec *domain.Record) {
+	src, _ := r.a.cat.Source("events")
+	vals := map[string]any{"source": rec.Source.Name, "type": rec.Event.Type, "occurred_at": rec.Event.OccurredAt}
+	for _, c := range eventScopeColumns {
+		if v, ok := rec.Values[c]; ok {
+			vals[c] = v
+		}
+	}
+	for i := range src.Rollups {
+		r.deltas.add(&src.Rollups[i], rec.Event.TenantID, vals, 1)
+	}
+}
+
+// entity moves the entity of rec to rec's version when it is newer,
+// retracting the previous version from the rollups.
+func (r *applyRun) entity(ctx context.Context, rec *domain.Record) error {
+	st, err := r.load(ctx, rec)
+	if err != nil {
+		return err
+	}
+	if st.exists && !domain.Supersedes(rec.Event.Version, st.version) {
+		r.res.Stale++
+		return nil
+	}
+	src := rec.Source
+	if st.exists {
+		for i := range src.Rollups {
+			r.deltas.add(&src.Rollups[i], st.tenant, st.values, -1)
+		}
+		r.notice(st.tenant, src.Name, st.values[src.TimeField].(time.Time))
+	}
+	st.exists, st.dirty, st.version, st.eventID, st.values = true, true, rec.Event.Version, rec.Event.ID, rec.Values
+	for i := range src.Rollups {
+		r.deltas.add(&src.Rollups[i], st.tenant, st.values, 1)
+	}
+	r.notice(st.tenant, src.Name, st.values[src.TimeField].(time.Time))
+	return nil
+}
+
+// load returns the batch's view of rec's entity, reading it once.
+func (r *applyRun) load(ctx context.Context, rec *domain.Record) (*entityState, error) {
+	key := rec.Event.TenantID + "\x00" + rec.Source.Name + "\x00" + rec.Event.EntityID
+	if st, ok := r.entities[key]; ok {
+		return st, nil
+	}
+	t := r.a.tables[rec.Source.Name]
+	st := &entityState{table: t, tenant: rec.Event.TenantID, id: rec.Event.EntityID}
+	r.entities[key] = st
+	cols := make([]string, len(t.fields))
+	for i, f := range t.fields {
+		cols[i] = f.Name
+	}
+	q := "SELECT version, event_id, " + strings.Join(cols, ", ") + " FROM an_" + t.src.Name + " WHERE tenant_id = ? AND id = ?"
+	dest := make([]any, 2+len(t.fields))
+	dest[0], dest[1] = &st.version, &st.eventID
+	raw := make([]any, len(t.fields))
+	for i := range raw {
+		dest[i+2] = &raw[i]
+	}
+	err := r.tx.QueryRowContext(ctx, q, st.tenant, st.id).Scan(dest...)
+	if err == sql.ErrNoRows {
+		return st, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", t.src.Name, st.id, err)
+	}
+	st.exists = true
+	st.values = map[string]any{"id": st.id}
+	for i, f := range t.fields {
+		if v := scanValue(f, raw[i]); v != nil {
+			st.values[f.Name] = v
+		}
+	}
+	return st, nil
+}
+
+// flushEntities writes each changed entity once, in its final version.
+func (r *applyRun) flushEntities(ctx context.Context) error {
+	for _, st := range r.entities {
+		if !st.dirty {
+			continue
+		}
+		t := st.table
+		cols := []string{"tenant_id", "id", "version", "event_id", "updated_at"}
+		args := []any{st.tenant, st.id, st.version, st.eventID, ms(r.now)}
+		for _, f := range t.fields {
+			cols = append(cols, f.Name)
+			args = append(args, bindValue(st.values[f.Name]))
+		}
+		sets := make([]string, 0, len(cols))
+		for _, c := range cols[2:] {
+			sets = append(sets, c+" = excluded."+c)
+		}
+		q := "INSERT INTO an_" + t.src.Name + " (" + strings.Join(cols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) +
+			") ON CONFLICT (tenant_id, id) DO UPDATE SET " + strings.Join(sets, ", ")
+		if _, err := r.tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("write %s %s: %w", t.src.Name, st.id, err)
+		}
+	}
+	return nil
+}
+
+// notice widens the change notice of (tenant, source) to include at.
+func (r *applyRun) notice(tenant, source string, at time.Time) {
+	k := [2]string{tenant, source}
+	n, ok := r.notices[k]
+	if !ok {
+		r.notices[k] = &app.ChangeNotice{TenantID: tenant, Source: source, From: at, To: at}
+		return
+	}
+	if at.Before(n.From) {
+		n.From = at
+	}
+	if at.After(n.To) {
+		n.To = at
+	}
+}
+
+func insertDeadLetters(ctx context.Context, tx *sql.Tx, dls []domain.DeadLetter) error {
+	for _, d := range dls {
+		_, err := tx.ExecContext(ctx, `INSERT INTO an_dead_letters (id, tenant_key, event_id, source, reason, field, payload, received_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			d.ID, d.TenantID, d.EventID, d.Source, d.Reason, d.Field, d.Payload, ms(d.ReceivedAt))
+		if err != nil {
+			return fmt.Errorf("insert dead letter: %w", err)
+		}
+	}
+	return nil
+}
+
+// bindValue converts a typed record value to its stored form.
+func bindValue(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		return ms(x)
+	case bool:
+		if x {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	return v
+}
+
+// scanValue converts a stored value back to the record's typed form.
+func scanValue(f *domain.Field, raw any) any {
+	if raw == nil {
+		return nil
+	}
+	switch f.Type {
+	case domain.TypeString:
+		switch x := raw.(type) {
+		case string:
+			return x
+		case []byte:
+			return string(x)
+		}
+	case domain.TypeTime:
+		if n, ok := raw.(int64); ok {
+			return fromMS(n)
+		}
+	case domain.TypeBool:
+		if n, ok := raw.(int64); ok {
+			return n != 0
+		}
+	default:
+		if n, ok := raw.(int64); ok {
+			return n
+		}
+	}
+	return raw
+}
