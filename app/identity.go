@@ -214,6 +214,9 @@ func (s *Identity) Authenticate(ctx context.Context, token string) (domain.Princ
 	if IsJWT(token) {
 		return s.authenticateSSO(ctx, token)
 	}
+	if strings.HasPrefix(token, APIKeyPrefix) {
+		return s.authenticateAPIKey(ctx, token)
+	}
 	if !strings.HasPrefix(token, SessionTokenPrefix) {
 		return domain.Principal{}, unauth
 	}

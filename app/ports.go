@@ -50,6 +50,10 @@ type MetaReader interface {
 
 	GetSession(ctx context.Context, tokenHash string) (*domain.Session, error)
 
+	// GetAPIKeyByHash finds a module API key by the SHA-256 of its secret.
+	GetAPIKeyByHash(ctx context.Context, hash []byte) (*domain.APIKey, error)
+	ListAPIKeys(ctx context.Context, tenantID string) ([]domain.APIKey, error)
+
 	// ListAudit returns rows matching f, newest first, at most f.Limit.
 	ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.AuditEntry, error)
 }
@@ -83,6 +87,10 @@ type MetaWriter interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// DeleteExpiredSessions removes sessions expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+
+	CreateAPIKey(ctx context.Context, k *domain.APIKey) error
+	// RevokeAPIKey stops a key at now (idempotent in effect).
+	RevokeAPIKey(ctx context.Context, tenantID, id string, now time.Time) error
 
 	// AppendAudit adds one audit row. There is no update or delete: the
 	// table is append-only for the application (the schema enforces it).

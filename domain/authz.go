@@ -25,6 +25,10 @@ type Principal struct {
 	Role         Role
 	TeamIDs      []string
 	Scope        Scope
+	// APIKeyID and Sources are set for module principals: the key and the
+	// sources it may ingest (empty: all).
+	APIKeyID string
+	Sources  []string
 }
 
 // IsAdmin reports whether p administers its tenant.

@@ -93,6 +93,8 @@ func envelopeError(err error) error {
 	switch {
 	case errors.As(err, &syn):
 		return Invalid("", "malformed JSON at byte %d", syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Invalid("", "malformed JSON: truncated")
 	case errors.As(err, &typ):
 		return Invalid(typ.Field, "must be %s", typ.Type.Kind())
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

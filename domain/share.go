@@ -2,7 +2,9 @@ package domain
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -92,6 +94,31 @@ type APIKey struct {
 	CreatedBy string
 	CreatedAt time.Time
 	RevokedAt time.Time
+}
+
+// NewAPIKey validates a module API key. sources lists the sources it may
+// ingest (empty: all); the caller checks them against the catalogue.
+func NewAPIKey(id, tenantID, name string, hash []byte, sources []string, createdBy string, now time.Time) (*APIKey, error) {
+	if err := requireID("id", id); err != nil {
+		return nil, err
+	}
+	if err := requireID("tenant_id", tenantID); err != nil {
+		return nil, err
+	}
+	name, err := requireText("name", name, 200)
+	if err != nil {
+		return nil, err
+	}
+	if len(hash) != 32 {
+		return nil, Invalid("key_hash", "must be a SHA-256 digest")
+	}
+	for i, s := range sources {
+		if strings.TrimSpace(s) == "" {
+			return nil, Invalid(fmt.Sprintf("sources[%d]", i), "must be a source name")
+		}
+	}
+	return &APIKey{ID: id, TenantID: tenantID, Name: name, KeyHash: slices.Clone(hash), Sources: slices.Clone(sources),
+		CreatedBy: createdBy, CreatedAt: now.UTC()}, nil
 }
 
 // AllowsSource reports whether the key may ingest events of source.

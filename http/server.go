@@ -24,6 +24,7 @@ type Config struct {
 	WriteTimeout    time.Duration // default 60 s
 	IdleTimeout     time.Duration // default 120 s
 	MaxBodyBytes    int           // JSON API bodies; default 1 MiB
+	MaxIngestBytes  int           // POST /api/events bodies; default 8 MiB
 	ShutdownTimeout time.Duration // drain time on shutdown; default 15 s
 	// SecureCookies marks the session cookie Secure; set it when the
 	// server is reached over TLS (directly or through a proxy).
@@ -49,6 +50,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
+	if c.MaxIngestBytes <= 0 {
+		c.MaxIngestBytes = 8 << 20
+	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 15 * time.Second
 	}
@@ -69,6 +73,9 @@ type Check struct {
 type Deps struct {
 	Identity *app.Identity
 	Admin    *app.Admin
+	// Ingest serves event ingest, dead letters, the catalogue and API
+	// keys; nil leaves those routes out.
+	Ingest *app.Ingest
 	Ready    []Check
 	Log      *slog.Logger
 }
@@ -173,4 +180,5 @@ func (s *Server) routes() {
 	authed.GET("/me", s.me)
 	authed.GET("/audit", s.listAudit)
 	s.adminRoutes(authed)
+	s.ingestRoutes(authed)
 }

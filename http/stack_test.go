@@ -17,9 +17,12 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/common/hlog"
 
+	"github.com/conductor/reports/actors"
 	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
+	"github.com/conductor/reports/schema"
 	"github.com/conductor/reports/store/sqlite"
+	"github.com/conductor/reports/streams/inproc"
 )
 
 func TestMain(m *testing.M) {
@@ -71,6 +74,12 @@ type stack struct {
 	tenant  string
 	adminID string
 	ready   atomic.Bool
+	// The operational-data path: SQLite analytics on the same file, the
+	// in-process stream and a real ingest actor.
+	analytics *sqlite.Analytics
+	ingest    *app.Ingest
+	stream    *inproc.Log
+	batches   chan int
 	cfg     Config
 	client  *stdhttp.Client
 }
@@ -121,7 +130,8 @@ func newStack(t testing.TB, opts ...stackOpt) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log,
+	s.startIngest(t, path, log)
+	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest,
 		Ready: []Check{{Name: "metadata", Check: store.Ping}, {Name: "flag", Check: func(context.Context) error {
 			if !s.ready.Load() {
 				return errors.New("not ready")
@@ -145,6 +155,53 @@ func newStack(t testing.TB, opts ...stackOpt) *stack {
 	s.base = "http://" + s.srv.Addr()
 	s.waitUp()
 	return s
+}
+
+func (s *stack) startIngest(t testing.TB, path string, log *slog.Logger) {
+	ctx := context.Background()
+	cat, err := domain.ParseCatalog(schema.CatalogJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.analytics, err = sqlite.OpenAnalytics(ctx, path, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.analytics.Close() })
+	if err := s.analytics.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.stream = inproc.New(inproc.Config{})
+	s.ingest = app.NewIngest(cat, s.meta, s.analytics, s.stream.Publisher(), nil, time.Now, log, app.IngestConfig{})
+	system, err := actors.NewSystem(actors.SystemConfig{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = system.Shutdown(context.Background()) })
+	s.batches = make(chan int, 1024)
+	_, err = system.Spawn(actors.NewIngest(actors.IngestDeps{
+		NewConsumer: func() (app.EventConsumer, error) { return s.stream.Consumer(), nil },
+		Ingest:      s.ingest, Log: log,
+		Config:      actors.IngestConfig{BatchWait: 5 * time.Millisecond},
+		OnBatch:     func(_ app.ApplyResult, n int) { s.batches <- n },
+	}), "ingest")
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitIngested waits until n more events went through the ingest actor.
+func (s *stack) waitIngested(n int) {
+	s.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for n > 0 {
+		select {
+		case k := <-s.batches:
+			n -= k
+		case <-deadline:
+			s.t.Fatalf("ingest: %d events still pending", n)
+		}
+	}
 }
 
 func (s *stack) waitUp() {

@@ -57,6 +57,20 @@ type Config struct {
 	SSOIssuer   string
 	SSOAudience string
 
+	// StreamCapacity bounds the embedded in-process event log (uncommitted
+	// events); default 65,536.
+	StreamCapacity int
+	// IngestBatch is the ingest batch size; default 500.
+	IngestBatch int
+	// EventMaxFuture and EventMaxAge bound occurred_at; defaults 1h, 9600h.
+	EventMaxFuture time.Duration
+	EventMaxAge    time.Duration
+	// Live makes `serve --demo` produce this many demo events per second.
+	Live float64
+	// SeedEvents is how many demo events `seed` (and `serve --demo` on an
+	// empty store) generates; default 20,000.
+	SeedEvents int
+
 	LogLevel  string // debug | info | warn | error; default info
 	LogFormat string // text | json; default text
 }
@@ -78,6 +92,17 @@ func dur(dst func(*Config) *time.Duration) func(*Config, string) error {
 			return fmt.Errorf("must be a duration like 30s or 12h")
 		}
 		*dst(c) = d
+		return nil
+	}
+}
+
+func intSetting(dst func(*Config) *int, minimum int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < minimum {
+			return fmt.Errorf("must be an integer >= %d", minimum)
+		}
+		*dst(c) = n
 		return nil
 	}
 }
@@ -118,18 +143,24 @@ var settings = []setting{
 		}
 		return nil
 	}},
-	{"max-body-bytes", "REPORTS_MAX_BODY_BYTES", "1048576", "JSON API body limit in bytes", func(c *Config, v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1024 {
-			return fmt.Errorf("must be an integer >= 1024")
-		}
-		c.MaxBodyBytes = n
-		return nil
-	}},
+	{"max-body-bytes", "REPORTS_MAX_BODY_BYTES", "1048576", "JSON API body limit in bytes", intSetting(func(c *Config) *int { return &c.MaxBodyBytes }, 1024)},
 	{"shutdown-timeout", "REPORTS_SHUTDOWN_TIMEOUT", "15s", "graceful shutdown drain time", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"sso-jwks-url", "REPORTS_SSO_JWKS_URL", "", "platform SSO JWKS URL (SSO off when empty)", str(func(c *Config) *string { return &c.SSOJWKSURL })},
 	{"sso-issuer", "REPORTS_SSO_ISSUER", "", "platform SSO issuer (iss)", str(func(c *Config) *string { return &c.SSOIssuer })},
 	{"sso-audience", "REPORTS_SSO_AUDIENCE", "", "platform SSO audience (aud)", str(func(c *Config) *string { return &c.SSOAudience })},
+	{"stream-capacity", "REPORTS_STREAM_CAPACITY", "65536", "in-process event log capacity (embedded mode)", intSetting(func(c *Config) *int { return &c.StreamCapacity }, 1)},
+	{"ingest-batch", "REPORTS_INGEST_BATCH", "500", "events per ingest batch", intSetting(func(c *Config) *int { return &c.IngestBatch }, 1)},
+	{"event-max-future", "REPORTS_EVENT_MAX_FUTURE", "1h", "refuse events that happened further in the future", dur(func(c *Config) *time.Duration { return &c.EventMaxFuture })},
+	{"event-max-age", "REPORTS_EVENT_MAX_AGE", "9600h", "refuse events older than this (400 days)", dur(func(c *Config) *time.Duration { return &c.EventMaxAge })},
+	{"live", "REPORTS_LIVE", "0", "with --demo: demo events per second to keep producing", func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 100000 {
+			return fmt.Errorf("must be a number of events per second from 0 to 100000")
+		}
+		c.Live = f
+		return nil
+	}},
+	{"events", "REPORTS_SEED_EVENTS", "20000", "demo events to generate (seed, and serve --demo on an empty store)", intSetting(func(c *Config) *int { return &c.SeedEvents }, 0)},
 	{"log-level", "REPORTS_LOG_LEVEL", "info", "debug | info | warn | error", str(func(c *Config) *string { return &c.LogLevel })},
 	{"log-format", "REPORTS_LOG_FORMAT", "text", "text | json", str(func(c *Config) *string { return &c.LogFormat })},
 }

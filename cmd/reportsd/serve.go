@@ -49,6 +49,12 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		}
 	}
 
+	pipe, err := openPipeline(ctx, cfg, meta, log)
+	if err != nil {
+		return err
+	}
+	defer pipe.close()
+
 	system, err := actors.NewSystem(actors.SystemConfig{}, log)
 	if err != nil {
 		return fmt.Errorf("actor system: %w", err)
@@ -60,6 +66,9 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			log.Error("actor system shutdown", "err", err)
 		}
 	}()
+	if err := pipe.startIngest(system, cfg, log); err != nil {
+		return fmt.Errorf("start ingest: %w", err)
+	}
 
 	var verifier app.TokenVerifier
 	if cfg.SSOJWKSURL != "" {
@@ -78,9 +87,11 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		SecureCookies: cfg.SecureCookies, AllowedOrigins: cfg.AllowedOrigins}, rhttp.Deps{
 		Identity: identity,
 		Admin:    app.NewAdmin(meta, time.Now, log, app.Argon2Params{}),
+		Ingest:   pipe.ingest,
 		Log:      log,
 		Ready: []rhttp.Check{
 			{Name: "metadata", Check: meta.Ping},
+			{Name: "analytics", Check: pipe.analytics.Ping},
 			{Name: "actors", Check: func(ctx context.Context) error { _, err := system.Stats(ctx); return err }},
 		},
 	})
