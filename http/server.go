@@ -76,8 +76,8 @@ type Deps struct {
 	// Ingest serves event ingest, dead letters, the catalogue and API
 	// keys; nil leaves those routes out.
 	Ingest *app.Ingest
-	Ready    []Check
-	Log      *slog.Logger
+	Ready  []Check
+	Log    *slog.Logger
 }
 
 // Server is the HTTP edge.

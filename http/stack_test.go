@@ -80,8 +80,8 @@ type stack struct {
 	ingest    *app.Ingest
 	stream    *inproc.Log
 	batches   chan int
-	cfg     Config
-	client  *stdhttp.Client
+	cfg       Config
+	client    *stdhttp.Client
 }
 
 type stackOpt func(*stackDeps)
@@ -182,8 +182,8 @@ func (s *stack) startIngest(t testing.TB, path string, log *slog.Logger) {
 	_, err = system.Spawn(actors.NewIngest(actors.IngestDeps{
 		NewConsumer: func() (app.EventConsumer, error) { return s.stream.Consumer(), nil },
 		Ingest:      s.ingest, Log: log,
-		Config:      actors.IngestConfig{BatchWait: 5 * time.Millisecond},
-		OnBatch:     func(_ app.ApplyResult, n int) { s.batches <- n },
+		Config:  actors.IngestConfig{BatchWait: 5 * time.Millisecond},
+		OnBatch: func(_ app.ApplyResult, n int) { s.batches <- n },
 	}), "ingest")
 	if err != nil {
 		t.Fatal(err)
