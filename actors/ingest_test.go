@@ -1,0 +1,224 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anthdm/hollywood/actor"
+
+	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/streams/inproc"
+)
+
+// recordingApplier remembers every distinct message it applied (by
+// offset) and how often; fail and panic hooks inject faults.
+type recordingApplier struct {
+	mu      sync.Mutex
+	applied map[int64]int
+	calls   int
+	fault   func(call int) (err error, panicNow bool)
+}
+
+func (r *recordingApplier) ApplyMessages(_ context.Context, msgs []app.ConsumedMessage) (app.ApplyResult, error) {
+	r.mu.Lock()
+	r.calls++
+	call := r.calls
+	r.mu.Unlock()
+	if r.fault != nil {
+		if err, p := r.fault(call); p {
+			panic(fmt.Sprintf("injected crash in call %d", call))
+		} else if err != nil {
+			return app.ApplyResult{}, err
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range msgs {
+		r.applied[m.Offset]++
+	}
+	return app.ApplyResult{Inserted: len(msgs)}, nil
+}
+
+func (r *recordingApplier) distinct() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.applied)
+}
+
+func publishN(t *testing.T, log *inproc.Log, n int) {
+	t.Helper()
+	var msgs []app.StreamMessage
+	for i := 0; i < n; i++ {
+		msgs = append(msgs, app.StreamMessage{Key: []byte("t1"), Value: []byte(fmt.Sprintf(`{"n":%d}`, i))})
+	}
+	if err := log.Publisher().Publish(context.Background(), msgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestIngestAppliesEveryEventAtLeastOnceThroughCrashesAndErrors(t *testing.T) {
+	t.Parallel()
+	s := mustNewSystem(t, SystemConfig{RestartDelay: time.Millisecond}, nil)
+	stream := inproc.New(inproc.Config{})
+	publishN(t, stream, 2000)
+	applier := &recordingApplier{applied: map[int64]int{}, fault: func(call int) (error, bool) {
+		switch {
+		case call%7 == 3:
+			return nil, true // the actor crashes mid-batch
+		case call%5 == 2:
+			return errors.New("store unavailable"), false
+		}
+		return nil, false
+	}}
+	var committed sync.Map
+	_, err := s.Spawn(NewIngest(IngestDeps{
+		NewConsumer: func() (app.EventConsumer, error) { return stream.Consumer(), nil },
+		Ingest:      applier, Log: quietLog(),
+		Config:      IngestConfig{BatchSize: 64, BatchWait: time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond},
+		OnBatch:     func(_ app.ApplyResult, n int) { committed.Store(time.Now().UnixNano(), n) },
+	}), "ingest", actor.WithMaxRestarts(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "every event applied and committed", func() bool { return applier.distinct() == 2000 && stream.Len() == 0 })
+	stats, _ := s.Stats(context.Background())
+	if stats.Restarts == 0 {
+		t.Fatal("no crash happened: the test injected none")
+	}
+}
+
+func TestIngestRetriesTheSameBatchWithBackoff(t *testing.T) {
+	t.Parallel()
+	s := mustNewSystem(t, SystemConfig{}, nil)
+	stream := inproc.New(inproc.Config{})
+	publishN(t, stream, 10)
+	var seen [][]int64
+	var mu sync.Mutex
+	fails := 3
+	applier := applierFunc(func(msgs []app.ConsumedMessage) error {
+		mu.Lock()
+		defer mu.Unlock()
+		var offs []int64
+		for _, m := range msgs {
+			offs = append(offs, m.Offset)
+		}
+		seen = append(seen, offs)
+		if fails > 0 {
+			fails--
+			return errors.New("clickhouse down")
+		}
+		return nil
+	})
+	start := time.Now()
+	_, err := s.Spawn(NewIngest(IngestDeps{
+		NewConsumer: func() (app.EventConsumer, error) { return stream.Consumer(), nil },
+		Ingest:      applier, Log: quietLog(),
+		Config:      IngestConfig{BatchSize: 100, BatchWait: time.Millisecond, MinBackoff: 10 * time.Millisecond},
+	}), "ingest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the batch to commit", func() bool { return stream.Len() == 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 4 {
+		t.Fatalf("apply calls %d, want 3 failures + 1 success", len(seen))
+	}
+	for _, offs := range seen[1:] {
+		if fmt.Sprint(offs) != fmt.Sprint(seen[0]) {
+			t.Fatalf("retry changed the batch: %v vs %v", offs, seen[0])
+		}
+	}
+	// Backoff doubles: 10 + 20 + 40 ms at least before the success.
+	if el := time.Since(start); el < 70*time.Millisecond {
+		t.Fatalf("retried too fast: %v", el)
+	}
+}
+
+type applierFunc func([]app.ConsumedMessage) error
+
+func (f applierFunc) ApplyMessages(_ context.Context, msgs []app.ConsumedMessage) (app.ApplyResult, error) {
+	return app.ApplyResult{}, f(msgs)
+}
+
+// failingConsumer fails to open, fetch or commit as told.
+type failingConsumer struct {
+	app.EventConsumer
+	commitErrs int
+	mu         sync.Mutex
+}
+
+func (f *failingConsumer) Commit(ctx context.Context, msgs []app.ConsumedMessage) error {
+	f.mu.Lock()
+	if f.commitErrs > 0 {
+		f.commitErrs--
+		f.mu.Unlock()
+		return errors.New("broker unavailable")
+	}
+	f.mu.Unlock()
+	return f.EventConsumer.Commit(ctx, msgs)
+}
+
+func TestIngestSurvivesConsumerAndCommitFailures(t *testing.T) {
+	t.Parallel()
+	s := mustNewSystem(t, SystemConfig{}, nil)
+	stream := inproc.New(inproc.Config{})
+	publishN(t, stream, 5)
+	opens := 0
+	applied := 0
+	var mu sync.Mutex
+	_, err := s.Spawn(NewIngest(IngestDeps{
+		NewConsumer: func() (app.EventConsumer, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			opens++
+			if opens <= 2 {
+				return nil, errors.New("cannot reach the brokers")
+			}
+			return &failingConsumer{EventConsumer: stream.Consumer(), commitErrs: 2}, nil
+		},
+		Ingest: applierFunc(func(msgs []app.ConsumedMessage) error {
+			mu.Lock()
+			applied++
+			mu.Unlock()
+			return nil
+		}),
+		Log:    quietLog(),
+		Config: IngestConfig{BatchWait: time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond},
+	}), "ingest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "commit after failures", func() bool { return stream.Len() == 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	if applied != 1 {
+		t.Fatalf("a failed commit must not re-apply the batch in the same incarnation: applied %d times", applied)
+	}
+}
+
+func TestIngestConfigDefaults(t *testing.T) {
+	c := IngestConfig{}.withDefaults()
+	if c.BatchSize != 500 || c.BatchWait != 50*time.Millisecond || c.MinBackoff != 100*time.Millisecond || c.MaxBackoff != 10*time.Second {
+		t.Fatalf("%+v", c)
+	}
+}
