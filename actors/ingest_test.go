@@ -93,8 +93,8 @@ func TestIngestAppliesEveryEventAtLeastOnceThroughCrashesAndErrors(t *testing.T)
 	_, err := s.Spawn(NewIngest(IngestDeps{
 		NewConsumer: func() (app.EventConsumer, error) { return stream.Consumer(), nil },
 		Ingest:      applier, Log: quietLog(),
-		Config:      IngestConfig{BatchSize: 64, BatchWait: time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond},
-		OnBatch:     func(_ app.ApplyResult, n int) { committed.Store(time.Now().UnixNano(), n) },
+		Config:  IngestConfig{BatchSize: 64, BatchWait: time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond},
+		OnBatch: func(_ app.ApplyResult, n int) { committed.Store(time.Now().UnixNano(), n) },
 	}), "ingest", actor.WithMaxRestarts(1000))
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestIngestRetriesTheSameBatchWithBackoff(t *testing.T) {
 	_, err := s.Spawn(NewIngest(IngestDeps{
 		NewConsumer: func() (app.EventConsumer, error) { return stream.Consumer(), nil },
 		Ingest:      applier, Log: quietLog(),
-		Config:      IngestConfig{BatchSize: 100, BatchWait: time.Millisecond, MinBackoff: 10 * time.Millisecond},
+		Config: IngestConfig{BatchSize: 100, BatchWait: time.Millisecond, MinBackoff: 10 * time.Millisecond},
 	}), "ingest")
 	if err != nil {
 		t.Fatal(err)
