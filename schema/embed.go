@@ -19,6 +19,13 @@ var analyticsSQLite embed.FS
 // apart from the metadata migrations though they share the SQLite file.
 var AnalyticsSQLiteMigrations = mustSubOf(analyticsSQLite, "analytics/sqlite")
 
+//go:embed events/envelope.schema.json
+var envelopeSchema []byte
+
+// EnvelopeSchema is the JSON Schema (2020-12) of the event envelope, the
+// published contract for the modules that produce events.
+func EnvelopeSchema() []byte { return append([]byte(nil), envelopeSchema...) }
+
 //go:embed catalog/catalog.json
 var catalogJSON []byte
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing: Debian's
-# PostgreSQL server binaries (the tests start their own server in a temp
-# dir). Tests never skip for a missing component: they fail and say how to
+# PostgreSQL and ClickHouse server binaries (the tests start their own
+# servers in temp dirs, on loopback). Tests never skip for a missing component: they fail and say how to
 # install it; this script is what `make test` does about it first.
 set -euo pipefail
 
 need=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need+=(postgresql); fi
 if ! command -v runuser >/dev/null 2>&1; then need+=(util-linux); fi
+if ! command -v clickhouse-server >/dev/null 2>&1 && ! command -v clickhouse >/dev/null 2>&1; then need+=(clickhouse-server); fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-deps: installing ${need[*]}"
@@ -15,7 +16,8 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
-  # Debian starts a cluster on install; the tests run their own.
+  # Debian starts its services on install; the tests run their own.
+  if command -v service >/dev/null 2>&1; then service clickhouse-server stop >/dev/null 2>&1 || true; fi
   if command -v pg_ctlcluster >/dev/null 2>&1; then
     for c in /etc/postgresql/*/main; do
       [ -d "$c" ] && $SUDO pg_ctlcluster "$(basename "$(dirname "$c")")" main stop 2>/dev/null || true
