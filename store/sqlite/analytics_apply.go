@@ -40,6 +40,27 @@ type applyRun struct {
 	entities map[string]*entityState
 	deltas   *rollupDeltas
 	notices  map[[2]string]*app.ChangeNotice
+	stmts    map[string]*sql.Stmt
+}
+
+// prep returns a statement prepared once per batch: the same few shapes
+// run hundreds of times in one transaction.
+func (r *applyRun) prep(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := r.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := r.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	r.stmts[q] = st
+	return st, nil
+}
+
+func (r *applyRun) closeStmts() {
+	for _, st := range r.stmts {
+		_ = st.Close()
+	}
 }
 
 // Apply writes one batch in one IMMEDIATE transaction.
@@ -54,14 +75,18 @@ func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.Apply
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	run := &applyRun{a: a, tx: tx, now: now, entities: map[string]*entityState{}, deltas: newRollupDeltas(),
-		notices: map[[2]string]*app.ChangeNotice{}}
+		notices: map[[2]string]*app.ChangeNotice{}, stmts: map[string]*sql.Stmt{}}
+	defer run.closeStmts()
+	if err := run.preload(ctx, batch.Records); err != nil {
+		return app.ApplyResult{}, err
+	}
 	if err := run.records(ctx, batch.Records); err != nil {
 		return app.ApplyResult{}, err
 	}
 	if err := run.flushEntities(ctx); err != nil {
 		return app.ApplyResult{}, err
 	}
-	if err := run.deltas.flush(ctx, tx); err != nil {
+	if err := run.deltas.flush(ctx, run.prep); err != nil {
 		return app.ApplyResult{}, err
 	}
 	if err := insertDeadLetters(ctx, tx, batch.DeadLetters); err != nil {
@@ -77,11 +102,10 @@ func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.Apply
 }
 
 func (r *applyRun) records(ctx context.Context, recs []*domain.Record) error {
-	ins, err := r.tx.PrepareContext(ctx, insertEventSQL)
+	ins, err := r.prep(ctx, insertEventSQL)
 	if err != nil {
-		return fmt.Errorf("prepare event insert: %w", err)
+		return err
 	}
-	defer ins.Close()
 	for _, rec := range recs {
 		ev := rec.Event
 		args := []any{ev.TenantID, ev.ID, rec.Source.Name, ev.Type, ms(ev.OccurredAt), ev.EntityID, ev.Version}
@@ -146,41 +170,88 @@ func (r *applyRun) entity(ctx context.Context, rec *domain.Record) error {
 	return nil
 }
 
-// load returns the batch's view of rec's entity, reading it once.
-func (r *applyRun) load(ctx context.Context, rec *domain.Record) (*entityState, error) {
-	key := rec.Event.TenantID + "\x00" + rec.Source.Name + "\x00" + rec.Event.EntityID
+// load returns the batch's view of rec's entity (filled by preload).
+func (r *applyRun) load(_ context.Context, rec *domain.Record) (*entityState, error) {
+	key := entityKey(rec.Event.TenantID, rec.Source.Name, rec.Event.EntityID)
 	if st, ok := r.entities[key]; ok {
 		return st, nil
 	}
-	t := r.a.tables[rec.Source.Name]
-	st := &entityState{table: t, tenant: rec.Event.TenantID, id: rec.Event.EntityID}
+	st := &entityState{table: r.a.tables[rec.Source.Name], tenant: rec.Event.TenantID, id: rec.Event.EntityID}
 	r.entities[key] = st
+	return st, nil
+}
+
+func entityKey(tenant, source, id string) string { return tenant + "\x00" + source + "\x00" + id }
+
+// preload reads, with one query per source and tenant (chunked), the
+// stored state of every entity the batch touches.
+func (r *applyRun) preload(ctx context.Context, recs []*domain.Record) error {
+	type group struct {
+		t   *sourceTable
+		ids []string
+	}
+	groups := map[[2]string]*group{}
+	seen := map[string]bool{}
+	for _, rec := range recs {
+		key := entityKey(rec.Event.TenantID, rec.Source.Name, rec.Event.EntityID)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		g := groups[[2]string{rec.Event.TenantID, rec.Source.Name}]
+		if g == nil {
+			g = &group{t: r.a.tables[rec.Source.Name]}
+			groups[[2]string{rec.Event.TenantID, rec.Source.Name}] = g
+		}
+		g.ids = append(g.ids, rec.Event.EntityID)
+	}
+	for k, g := range groups {
+		for start := 0; start < len(g.ids); start += 400 {
+			if err := r.loadChunk(ctx, g.t, k[0], g.ids[start:min(start+400, len(g.ids))]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *applyRun) loadChunk(ctx context.Context, t *sourceTable, tenant string, ids []string) error {
 	cols := make([]string, len(t.fields))
 	for i, f := range t.fields {
 		cols[i] = f.Name
 	}
-	q := "SELECT version, event_id, " + strings.Join(cols, ", ") + " FROM an_" + t.src.Name + " WHERE tenant_id = ? AND id = ?"
-	dest := make([]any, 2+len(t.fields))
-	dest[0], dest[1] = &st.version, &st.eventID
-	raw := make([]any, len(t.fields))
-	for i := range raw {
-		dest[i+2] = &raw[i]
+	q := "SELECT id, version, event_id, " + strings.Join(cols, ", ") + " FROM an_" + t.src.Name +
+		" WHERE tenant_id = ? AND id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, tenant)
+	for _, id := range ids {
+		args = append(args, id)
 	}
-	err := r.tx.QueryRowContext(ctx, q, st.tenant, st.id).Scan(dest...)
-	if err == sql.ErrNoRows {
-		return st, nil
-	}
+	rows, err := r.tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("load %s %s: %w", t.src.Name, st.id, err)
+		return fmt.Errorf("load %s: %w", t.src.Name, err)
 	}
-	st.exists = true
-	st.values = map[string]any{"id": st.id}
-	for i, f := range t.fields {
-		if v := scanValue(f, raw[i]); v != nil {
-			st.values[f.Name] = v
+	defer rows.Close()
+	for rows.Next() {
+		st := &entityState{table: t, tenant: tenant, exists: true}
+		raw := make([]any, len(t.fields))
+		dest := make([]any, 3+len(t.fields))
+		dest[0], dest[1], dest[2] = &st.id, &st.version, &st.eventID
+		for i := range raw {
+			dest[i+3] = &raw[i]
 		}
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("scan %s: %w", t.src.Name, err)
+		}
+		st.values = map[string]any{"id": st.id}
+		for i, f := range t.fields {
+			if v := scanValue(f, raw[i]); v != nil {
+				st.values[f.Name] = v
+			}
+		}
+		r.entities[entityKey(tenant, t.src.Name, st.id)] = st
 	}
-	return st, nil
+	return rows.Err()
 }
 
 // flushEntities writes each changed entity once, in its final version.
@@ -202,7 +273,11 @@ func (r *applyRun) flushEntities(ctx context.Context) error {
 		}
 		q := "INSERT INTO an_" + t.src.Name + " (" + strings.Join(cols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) +
 			") ON CONFLICT (tenant_id, id) DO UPDATE SET " + strings.Join(sets, ", ")
-		if _, err := r.tx.ExecContext(ctx, q, args...); err != nil {
+		stmt, err := r.prep(ctx, q)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("write %s %s: %w", t.src.Name, st.id, err)
 		}
 	}

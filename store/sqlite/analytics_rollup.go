@@ -73,7 +73,7 @@ func (d *rollupDeltas) add(r *domain.Rollup, tenant string, values map[string]an
 
 // flush upserts every non-zero delta and deletes rows whose count falls
 // to zero, so a rollup holds exactly the groups the raw data has.
-func (d *rollupDeltas) flush(ctx context.Context, tx *sql.Tx) error {
+func (d *rollupDeltas) flush(ctx context.Context, prep func(context.Context, string) (*sql.Stmt, error)) error {
 	for _, key := range d.order {
 		delta := d.byKey[key]
 		if delta.count == 0 && allZero(delta.sums) && allZero(delta.counts) {
@@ -96,13 +96,20 @@ func (d *rollupDeltas) flush(ctx context.Context, tx *sql.Tx) error {
 		}
 		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) +
 			") ON CONFLICT (" + strings.Join(keyCols, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ") + " RETURNING row_count"
+		upsert, err := prep(ctx, q)
+		if err != nil {
+			return err
+		}
 		var left int64
-		if err := tx.QueryRowContext(ctx, q, args...).Scan(&left); err != nil {
+		if err := upsert.QueryRowContext(ctx, args...).Scan(&left); err != nil {
 			return fmt.Errorf("upsert %s: %w", table, err)
 		}
 		if left == 0 {
-			where := strings.Join(keyCols, " = ? AND ") + " = ?"
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE "+where, args[:len(keyCols)]...); err != nil {
+			prune, err := prep(ctx, "DELETE FROM "+table+" WHERE "+strings.Join(keyCols, " = ? AND ")+" = ?")
+			if err != nil {
+				return err
+			}
+			if _, err := prune.ExecContext(ctx, args[:len(keyCols)]...); err != nil {
 				return fmt.Errorf("prune %s: %w", table, err)
 			}
 		}

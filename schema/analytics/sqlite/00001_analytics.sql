@@ -50,9 +50,6 @@ CREATE INDEX an_tickets_time ON an_tickets (tenant_id, created_at);
 CREATE INDEX an_tickets_status ON an_tickets (tenant_id, status);
 CREATE INDEX an_tickets_customer_id ON an_tickets (tenant_id, customer_id);
 CREATE INDEX an_tickets_site_id ON an_tickets (tenant_id, site_id);
-CREATE INDEX an_tickets_team_id ON an_tickets (tenant_id, team_id);
-CREATE INDEX an_tickets_contract_id ON an_tickets (tenant_id, contract_id);
-CREATE INDEX an_tickets_cost_center_id ON an_tickets (tenant_id, cost_center_id);
 
 CREATE TABLE an_slas (
     tenant_id TEXT NOT NULL,
@@ -75,7 +72,6 @@ CREATE TABLE an_slas (
 CREATE INDEX an_slas_time ON an_slas (tenant_id, started_at);
 CREATE INDEX an_slas_customer_id ON an_slas (tenant_id, customer_id);
 CREATE INDEX an_slas_site_id ON an_slas (tenant_id, site_id);
-CREATE INDEX an_slas_team_id ON an_slas (tenant_id, team_id);
 
 CREATE TABLE an_maintenance (
     tenant_id TEXT NOT NULL,
@@ -115,7 +111,6 @@ CREATE TABLE an_expenses (
     PRIMARY KEY (tenant_id, id)
 ) WITHOUT ROWID;
 CREATE INDEX an_expenses_time ON an_expenses (tenant_id, spent_at);
-CREATE INDEX an_expenses_cost_center_id ON an_expenses (tenant_id, cost_center_id);
 CREATE INDEX an_expenses_customer_id ON an_expenses (tenant_id, customer_id);
 CREATE INDEX an_expenses_site_id ON an_expenses (tenant_id, site_id);
 CREATE INDEX an_expenses_status ON an_expenses (tenant_id, status);
