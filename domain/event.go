@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -153,7 +154,7 @@ func (c *Catalog) Normalize(ev *Event, now time.Time, bounds TimeBounds) (*Recor
 	if ev.OccurredAt.Before(now.Add(-b.MaxAge)) {
 		return nil, Invalid("occurred_at", "is older than %s", b.MaxAge)
 	}
-	data := map[string]json.RawMessage{}
+	data := map[string]any{}
 	dec := json.NewDecoder(bytes.NewReader(ev.Data))
 	dec.UseNumber()
 	if err := dec.Decode(&data); err != nil {
@@ -171,7 +172,7 @@ func (c *Catalog) Normalize(ev *Event, now time.Time, bounds TimeBounds) (*Recor
 			continue
 		}
 		raw, present := data[f.Name]
-		if !present || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		if !present || raw == nil {
 			if f.Required {
 				return nil, Invalid("data."+f.Name, "is required")
 			}
@@ -186,13 +187,14 @@ func (c *Catalog) Normalize(ev *Event, now time.Time, bounds TimeBounds) (*Recor
 	return rec, nil
 }
 
-// typedValue converts one JSON value to the field's Go type.
-func typedValue(f *Field, raw json.RawMessage) (any, error) {
+// typedValue converts one decoded JSON value (UseNumber) to the field's
+// Go type.
+func typedValue(f *Field, raw any) (any, error) {
 	path := "data." + f.Name
 	switch f.Type {
 	case TypeString:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		s, ok := raw.(string)
+		if !ok {
 			return nil, Invalid(path, "must be a string")
 		}
 		if s == "" || len(s) > 256 {
@@ -203,14 +205,14 @@ func typedValue(f *Field, raw json.RawMessage) (any, error) {
 		}
 		return s, nil
 	case TypeBool:
-		var b bool
-		if json.Unmarshal(raw, &b) != nil {
+		b, ok := raw.(bool)
+		if !ok {
 			return nil, Invalid(path, "must be a boolean")
 		}
 		return b, nil
 	case TypeTime:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		s, ok := raw.(string)
+		if !ok {
 			return nil, Invalid(path, "must be an RFC 3339 time string")
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -218,20 +220,25 @@ func typedValue(f *Field, raw json.RawMessage) (any, error) {
 			return nil, Invalid(path, "must be an RFC 3339 time, got %q", s)
 		}
 		return t.UTC(), nil
-	case TypeInt:
-		return scaledInt(path, raw, 0)
-	case TypeDecimal:
-		return scaledInt(path, raw, f.Scale)
+	case TypeInt, TypeDecimal:
+		n, ok := raw.(json.Number)
+		if !ok {
+			return nil, Invalid(path, "must be a number")
+		}
+		return scaledInt(path, string(n), f.Scale)
 	}
 	return nil, Invalid(path, "has an unsupported type")
 }
 
 // scaledInt parses a JSON number exactly and returns it in units of
-// 10^-scale, refusing more precision than the scale keeps.
-func scaledInt(path string, raw json.RawMessage, scale int) (int64, error) {
-	s := strings.TrimSpace(string(raw))
-	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
-		return 0, Invalid(path, "must be a number")
+// 10^-scale, refusing more precision than the scale keeps. Plain integers
+// (the common case) skip the exact rational arithmetic.
+func scaledInt(path, s string, scale int) (int64, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && scale == 0 {
+		if n > 1<<53 || n < -(1<<53) {
+			return 0, Invalid(path, "is out of range")
+		}
+		return n, nil
 	}
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
