@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -84,8 +85,21 @@ func startServe(t *testing.T, args []string, env map[string]string) (string, *sy
 
 func TestServeDemoHealthLoginAndShutdown(t *testing.T) {
 	dir := t.TempDir()
-	base, stdout, stop := startServe(t, []string{"--listen", "127.0.0.1:0", "--data-dir", dir, "--demo"}, nil)
+	base, stdout, stop := startServe(t, []string{"--listen", "127.0.0.1:0", "--data-dir", dir, "--demo", "--events", "400", "--live", "200"}, nil)
 	out := stdout.String()
+	m := regexp.MustCompile(`demo data: tickets=(\d+) .*events=(\d+)`).FindStringSubmatch(out)
+	if m == nil || m[1] == "0" {
+		t.Fatalf("no demo data in the banner:\n%s", out)
+	}
+	// Live mode keeps adding events through the stream and the ingest actor.
+	seeded := countRows(t, filepath.Join(dir, "reports.db"), "an_events")
+	deadline := time.Now().Add(15 * time.Second)
+	for countRows(t, filepath.Join(dir, "reports.db"), "an_events") <= seeded {
+		if time.Now().After(deadline) {
+			t.Fatalf("live mode added no events beyond the %d seeded", seeded)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	for _, want := range []string{"admin@acme.example", "editor@acme.example", "viewer@acme.example", "password (generated, shown once): "} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("startup output lacks %q:\n%s", want, out)
@@ -123,7 +137,7 @@ func TestServeBootstrapsAdminOnceAndDemoPasswordFromEnv(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"REPORTS_ADMIN_EMAIL": "root@first.example", "REPORTS_ADMIN_PASSWORD": "first-admin-password",
 		"REPORTS_TENANT_SLUG": "first", "REPORTS_DATA_DIR": dir, "REPORTS_LISTEN": "127.0.0.1:0",
-		"REPORTS_DEMO": "true", "REPORTS_DEMO_PASSWORD": "demo-password-123"}
+		"REPORTS_DEMO": "true", "REPORTS_DEMO_PASSWORD": "demo-password-123", "REPORTS_SEED_EVENTS": "200"}
 	base, stdout, stop := startServe(t, nil, env)
 	if !strings.Contains(stdout.String(), `created admin root@first.example of tenant "first"`) ||
 		!strings.Contains(stdout.String(), "REPORTS_DEMO_PASSWORD") {
@@ -155,13 +169,13 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 		t.Fatalf("migrate output: %s", out.String())
 	}
 	out.Reset()
-	env := envOf(map[string]string{"REPORTS_DEMO_PASSWORD": "seeded-password-1"})
+	env := envOf(map[string]string{"REPORTS_DEMO_PASSWORD": "seeded-password-1", "REPORTS_SEED_EVENTS": "300"})
 	for i := 0; i < 2; i++ { // idempotent
 		if code := run(context.Background(), []string{"seed", "--data-dir", dir}, env, &out, &errb); code != 0 {
 			t.Fatalf("seed #%d: %d %s", i, code, errb.String())
 		}
 	}
-	if !strings.Contains(out.String(), `demo tenant "acme" ready`) {
+	if !strings.Contains(out.String(), `demo tenant "acme" ready`) || !strings.Contains(out.String(), "demo data: tickets=") {
 		t.Fatalf("seed output: %s", out.String())
 	}
 	// A weak demo password is refused.
@@ -169,6 +183,21 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 	if code := run(context.Background(), []string{"seed", "--data-dir", dir}, env, &out, &errb); code != 1 {
 		t.Fatalf("weak password: exit %d", code)
 	}
+}
+
+// countRows counts a table's rows in the SQLite file at path.
+func countRows(t *testing.T, path, table string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestUsageAndBadConfig(t *testing.T) {

@@ -66,6 +66,17 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			log.Error("actor system shutdown", "err", err)
 		}
 	}()
+	if cfg.Demo {
+		seedCfg, err := seedDemoEvents(ctx, cfg, pipe, log)
+		if err != nil {
+			return err
+		}
+		if cfg.Live > 0 {
+			if err := runLive(ctx, seedCfg, cfg.Live, pipe.publisher, log); err != nil {
+				return err
+			}
+		}
+	}
 	if err := pipe.startIngest(system, cfg, log); err != nil {
 		return fmt.Errorf("start ingest: %w", err)
 	}
@@ -103,6 +114,11 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Conductor Reports listening on http://%s (mode %s, metadata %s)\n", srv.Addr(), cfg.Mode, cfg.MetaDriver)
 	if cfg.Demo {
 		printDemoUsers(stdout, demoPW, demoGenerated)
+		fmt.Fprintf(stdout, "demo data:%s", demoTotals(ctx, meta, pipe.analytics))
+		if cfg.Live > 0 {
+			fmt.Fprintf(stdout, " (live: %.0f events/s)", cfg.Live)
+		}
+		fmt.Fprintln(stdout)
 	}
 
 	select {

@@ -75,7 +75,16 @@ func seed(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if err := app.NewBootstrap(m, time.Now, app.Argon2Params{}).SeedDemo(ctx, pw); err != nil {
 		return fmt.Errorf("seed demo tenant: %w", err)
 	}
+	pipe, err := openPipeline(ctx, cfg, m, logTo(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer pipe.close()
+	if _, err := seedDemoEvents(ctx, cfg, pipe, logTo(cfg, stderr)); err != nil {
+		return err
+	}
 	printDemoUsers(stdout, pw, generated)
+	fmt.Fprintf(stdout, "demo data:%s\n", demoTotals(ctx, m, pipe.analytics))
 	return nil
 }
 
