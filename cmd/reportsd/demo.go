@@ -119,4 +119,3 @@ func demoTotals(ctx context.Context, meta app.MetaStore, a app.Analytics) string
 	}
 	return out
 }
-
