@@ -20,10 +20,12 @@ build:
 test-deps:
 	@scripts/test-deps.sh
 
-## test: lint, then every Go test with the race detector, total coverage >= COVER_MIN %
+## test: lint, every Go test with the race detector, then the end-to-end
+## tests (internal/e2e, race-free: see its files); total coverage >= COVER_MIN %
 test: test-deps lint
-	$(GO) test -race -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage.out ./...
-	@scripts/coverage.sh coverage.out $(COVER_MIN)
+	$(GO) test -race -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-race.out ./...
+	$(GO) test -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-e2e.out ./internal/e2e/
+	@scripts/coverage.sh coverage.out $(COVER_MIN) coverage-race.out coverage-e2e.out
 
 ## lint: gofmt, go vet and the dependency rule
 lint:

@@ -125,7 +125,16 @@ func (s *Ingest) ApplyMessages(ctx context.Context, msgs []ConsumedMessage) (App
 		}
 		if refusal != nil {
 			id := fmt.Sprintf("dl-%s-%d-%020d", m.Topic, m.Partition, m.Offset)
-			batch.DeadLetters = append(batch.DeadLetters, domain.NewDeadLetter(id, m.Value, ev, refusal, now))
+			dl := domain.NewDeadLetter(id, m.Value, ev, refusal, now)
+			if dl.TenantID == "" && len(m.Key) > 0 {
+				// The payload names no tenant (or is not JSON): file it under
+				// the tenant the producer keyed the message with.
+				dl.TenantID = string(m.Key)
+				if tid, err := s.resolveTenant(ctx, dl.TenantID); err == nil {
+					dl.TenantID = tid
+				}
+			}
+			batch.DeadLetters = append(batch.DeadLetters, dl)
 			continue
 		}
 		batch.Records = append(batch.Records, rec)

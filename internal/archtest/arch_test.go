@@ -36,6 +36,8 @@ func layer(pkg string) string {
 		return "http"
 	case strings.HasPrefix(rel, "cmd/"):
 		return "cmd"
+	case strings.HasPrefix(rel, "internal/e2e"):
+		return "cmd" // end-to-end tests assemble the system as cmd does
 	case strings.HasPrefix(rel, "internal/testenv/"):
 		return "testenv"
 	}
