@@ -75,7 +75,9 @@ type harness struct {
 	cat       *domain.Catalog
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessTB(t) }
+
+func newHarnessTB(t testing.TB) *harness {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "reports.db")
 	meta, err := sqlite.Open(ctx, path)
@@ -111,6 +113,10 @@ func newHarness(t *testing.T) *harness {
 
 // startIngest runs one ingest actor over stream with analytics.
 func (h *harness) startIngest(t *testing.T, stream *inproc.Log, analytics app.Analytics) *actors.System {
+	return h.startIngestTB(t, stream, analytics, 250)
+}
+
+func (h *harness) startIngestTB(t testing.TB, stream *inproc.Log, analytics app.Analytics, batch int) *actors.System {
 	sys, err := actors.NewSystem(actors.SystemConfig{RestartDelay: time.Millisecond}, quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +125,7 @@ func (h *harness) startIngest(t *testing.T, stream *inproc.Log, analytics app.An
 	_, err = sys.Spawn(actors.NewIngest(actors.IngestDeps{
 		NewConsumer: func() (app.EventConsumer, error) { return stream.Consumer(), nil },
 		Ingest:      ing, Log: quiet,
-		Config:      actors.IngestConfig{BatchSize: 250, BatchWait: 2 * time.Millisecond, MinBackoff: time.Millisecond},
+		Config: actors.IngestConfig{BatchSize: batch, BatchWait: 2 * time.Millisecond, MinBackoff: time.Millisecond},
 	}), "ingest", actor.WithMaxRestarts(1000))
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +173,9 @@ func (h *harness) checkTotals(t *testing.T, ds *demogen.Dataset) {
 	}
 }
 
-func publishAll(t *testing.T, stream *inproc.Log, raws [][]byte) {
+func publishAll(t *testing.T, stream *inproc.Log, raws [][]byte) { publishAllTB(t, stream, raws) }
+
+func publishAllTB(t testing.TB, stream *inproc.Log, raws [][]byte) {
 	for i := 0; i < len(raws); i += 500 {
 		var msgs []app.StreamMessage
 		for _, r := range raws[i:min(i+500, len(raws))] {
@@ -179,7 +187,9 @@ func publishAll(t *testing.T, stream *inproc.Log, raws [][]byte) {
 	}
 }
 
-func waitDrained(t *testing.T, stream *inproc.Log) {
+func waitDrained(t *testing.T, stream *inproc.Log) { waitDrainedTB(t, stream) }
+
+func waitDrainedTB(t testing.TB, stream *inproc.Log) {
 	deadline := time.Now().Add(60 * time.Second)
 	for stream.Len() > 0 {
 		if time.Now().After(deadline) {
