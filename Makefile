@@ -5,6 +5,7 @@ GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 BIN := bin/reportsd
 COVER_MIN ?= 80
+CHDB_LIB ?= $(or $(REPORTS_CHDB_DIR),$(HOME)/.cache/reports-chdb)/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 
 .PHONY: run build test test-deps lint bench cover clean
 
@@ -21,10 +22,12 @@ test-deps:
 	@scripts/test-deps.sh
 
 ## test: lint, every Go test with the race detector, then the end-to-end
-## tests (internal/e2e, race-free: see its files); total coverage >= COVER_MIN %
+## tests (internal/e2e, race-free: see its files) and the ClickHouse DDL/SQL
+## on a modern engine (chDB); total coverage >= COVER_MIN %
 test: test-deps lint
 	$(GO) test -race -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-race.out ./...
 	$(GO) test -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-e2e.out ./internal/e2e/
+	CHDB_LIB_PATH=$(CHDB_LIB) $(GO) test -count=1 -tags chdb -run TestModernEngine ./store/clickhouse/
 	@scripts/coverage.sh coverage.out $(COVER_MIN) coverage-race.out coverage-e2e.out
 
 ## lint: gofmt, go vet and the dependency rule

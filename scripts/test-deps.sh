@@ -24,3 +24,13 @@ if [ ${#need[@]} -gt 0 ]; then
     done
   fi
 fi
+
+# chDB (an in-process modern ClickHouse, 26.x) proves the ClickHouse DDL and
+# SQL shapes also run on a modern engine. Its library ships in an npm
+# package (about 170 MB to download); keep it in a cache outside the tree.
+CHDB_DIR=${REPORTS_CHDB_DIR:-$HOME/.cache/reports-chdb}
+if [ ! -f "$CHDB_DIR/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so" ]; then
+  echo "test-deps: fetching chDB's library into $CHDB_DIR"
+  mkdir -p "$CHDB_DIR"
+  (cd "$CHDB_DIR" && npm install --no-save --no-audit --no-fund --loglevel=error @chdb/lib-linux-x64-gnu@26.5.3 >/dev/null)
+fi

@@ -57,6 +57,29 @@ type Config struct {
 	SSOIssuer   string
 	SSOAudience string
 
+	// Stream is "inproc" (embedded default) or "kafka" (cluster).
+	Stream string
+	// KafkaBrokers, KafkaTopic and KafkaGroup locate the event topic and
+	// this service's consumer group.
+	KafkaBrokers []string
+	KafkaTopic   string
+	KafkaGroup   string
+	// KafkaPartitions is the partition count of the topic when reportsd
+	// creates it (an existing topic is left alone); default 12.
+	KafkaPartitions int
+	// KafkaCommitInterval batches offset commits in the background (still
+	// only after a batch is durable); 0 commits synchronously. Default
+	// 100 ms: synchronous commits cost ~20 % of consumer throughput and a
+	// crash only redelivers what ingest deduplicates anyway.
+	KafkaCommitInterval time.Duration
+	// AnalyticsDriver is "sqlite" (embedded default) or "clickhouse".
+	AnalyticsDriver string
+	// ClickHouse native-protocol endpoints, database and credentials.
+	ClickHouseAddr     []string
+	ClickHouseDatabase string
+	ClickHouseUser     string
+	ClickHousePassword string
+
 	// StreamCapacity bounds the embedded in-process event log (uncommitted
 	// events); default 65,536.
 	StreamCapacity int
@@ -92,6 +115,20 @@ func dur(dst func(*Config) *time.Duration) func(*Config, string) error {
 			return fmt.Errorf("must be a duration like 30s or 12h")
 		}
 		*dst(c) = d
+		return nil
+	}
+}
+
+// list reads a comma-separated list, ignoring blanks.
+func list(dst func(*Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var out []string
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				out = append(out, o)
+			}
+		}
+		*dst(c) = out
 		return nil
 	}
 }
@@ -134,20 +171,23 @@ var settings = []setting{
 	{"demo-password", "REPORTS_DEMO_PASSWORD", "", "demo users' password (generated when empty)", str(func(c *Config) *string { return &c.DemoPassword })},
 	{"session-ttl", "REPORTS_SESSION_TTL", "12h", "session lifetime", dur(func(c *Config) *time.Duration { return &c.SessionTTL })},
 	{"secure-cookies", "REPORTS_SECURE_COOKIES", "false", "mark cookies Secure (serve behind TLS)", boolean(func(c *Config) *bool { return &c.SecureCookies })},
-	{"allowed-origins", "REPORTS_ALLOWED_ORIGINS", "", "comma-separated extra browser origins", func(c *Config, v string) error {
-		c.AllowedOrigins = nil
-		for _, o := range strings.Split(v, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				c.AllowedOrigins = append(c.AllowedOrigins, o)
-			}
-		}
-		return nil
-	}},
+	{"allowed-origins", "REPORTS_ALLOWED_ORIGINS", "", "comma-separated extra browser origins", list(func(c *Config) *[]string { return &c.AllowedOrigins })},
 	{"max-body-bytes", "REPORTS_MAX_BODY_BYTES", "1048576", "JSON API body limit in bytes", intSetting(func(c *Config) *int { return &c.MaxBodyBytes }, 1024)},
 	{"shutdown-timeout", "REPORTS_SHUTDOWN_TIMEOUT", "15s", "graceful shutdown drain time", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"sso-jwks-url", "REPORTS_SSO_JWKS_URL", "", "platform SSO JWKS URL (SSO off when empty)", str(func(c *Config) *string { return &c.SSOJWKSURL })},
 	{"sso-issuer", "REPORTS_SSO_ISSUER", "", "platform SSO issuer (iss)", str(func(c *Config) *string { return &c.SSOIssuer })},
 	{"sso-audience", "REPORTS_SSO_AUDIENCE", "", "platform SSO audience (aud)", str(func(c *Config) *string { return &c.SSOAudience })},
+	{"stream", "REPORTS_STREAM", "inproc", "event stream: inproc | kafka", str(func(c *Config) *string { return &c.Stream })},
+	{"kafka-brokers", "REPORTS_KAFKA_BROKERS", "", "comma-separated Kafka brokers (host:port)", list(func(c *Config) *[]string { return &c.KafkaBrokers })},
+	{"kafka-topic", "REPORTS_KAFKA_TOPIC", "conductor.events", "Kafka topic of operational events", str(func(c *Config) *string { return &c.KafkaTopic })},
+	{"kafka-group", "REPORTS_KAFKA_GROUP", "conductor-reports", "Kafka consumer group of the ingest", str(func(c *Config) *string { return &c.KafkaGroup })},
+	{"kafka-partitions", "REPORTS_KAFKA_PARTITIONS", "12", "partitions of the event topic when created", intSetting(func(c *Config) *int { return &c.KafkaPartitions }, 1)},
+	{"kafka-commit-interval", "REPORTS_KAFKA_COMMIT_INTERVAL", "100ms", "background offset commit interval (0: synchronous)", dur(func(c *Config) *time.Duration { return &c.KafkaCommitInterval })},
+	{"analytics-driver", "REPORTS_ANALYTICS_DRIVER", "sqlite", "analytics store: sqlite | clickhouse", str(func(c *Config) *string { return &c.AnalyticsDriver })},
+	{"clickhouse-addr", "REPORTS_CLICKHOUSE_ADDR", "", "comma-separated ClickHouse native endpoints (host:9000)", list(func(c *Config) *[]string { return &c.ClickHouseAddr })},
+	{"clickhouse-database", "REPORTS_CLICKHOUSE_DATABASE", "default", "ClickHouse database", str(func(c *Config) *string { return &c.ClickHouseDatabase })},
+	{"clickhouse-user", "REPORTS_CLICKHOUSE_USER", "default", "ClickHouse user", str(func(c *Config) *string { return &c.ClickHouseUser })},
+	{"clickhouse-password", "REPORTS_CLICKHOUSE_PASSWORD", "", "ClickHouse password", str(func(c *Config) *string { return &c.ClickHousePassword })},
 	{"stream-capacity", "REPORTS_STREAM_CAPACITY", "65536", "in-process event log capacity (embedded mode)", intSetting(func(c *Config) *int { return &c.StreamCapacity }, 1)},
 	{"ingest-batch", "REPORTS_INGEST_BATCH", "500", "events per ingest batch", intSetting(func(c *Config) *int { return &c.IngestBatch }, 1)},
 	{"event-max-future", "REPORTS_EVENT_MAX_FUTURE", "1h", "refuse events that happened further in the future", dur(func(c *Config) *time.Duration { return &c.EventMaxFuture })},
@@ -216,9 +256,21 @@ func (c Config) Validate() error {
 	if c.MetaDriver == "postgres" && c.MetaDSN == "" {
 		errs = append(errs, fmt.Errorf("meta-dsn: required with the postgres driver"))
 	}
+	if c.Stream != "inproc" && c.Stream != "kafka" {
+		errs = append(errs, fmt.Errorf("stream: must be inproc or kafka"))
+	}
+	if c.Stream == "kafka" && (len(c.KafkaBrokers) == 0 || c.KafkaTopic == "" || c.KafkaGroup == "") {
+		errs = append(errs, fmt.Errorf("kafka-brokers, kafka-topic and kafka-group: required with the kafka stream"))
+	}
+	if c.AnalyticsDriver != "sqlite" && c.AnalyticsDriver != "clickhouse" {
+		errs = append(errs, fmt.Errorf("analytics-driver: must be sqlite or clickhouse"))
+	}
+	if c.AnalyticsDriver == "clickhouse" && len(c.ClickHouseAddr) == 0 {
+		errs = append(errs, fmt.Errorf("clickhouse-addr: required with the clickhouse analytics driver"))
+	}
 	if c.Mode == "cluster" {
-		if c.MetaDriver != "postgres" {
-			errs = append(errs, fmt.Errorf("meta-driver: cluster mode needs postgres"))
+		if c.MetaDriver != "postgres" || c.Stream != "kafka" || c.AnalyticsDriver != "clickhouse" {
+			errs = append(errs, fmt.Errorf("cluster mode runs on postgres metadata, the kafka stream and clickhouse analytics"))
 		}
 		if len(c.Secret) < 32 {
 			errs = append(errs, fmt.Errorf("secret: cluster mode refuses to start without REPORTS_SECRET of at least 32 characters"))

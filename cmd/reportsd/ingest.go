@@ -12,8 +12,10 @@ import (
 	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
 	"github.com/conductor/reports/schema"
+	"github.com/conductor/reports/store/clickhouse"
 	"github.com/conductor/reports/store/sqlite"
 	"github.com/conductor/reports/streams/inproc"
+	"github.com/conductor/reports/streams/kafka"
 )
 
 // analyticsStore is an analytics adapter that can migrate its schema.
@@ -41,21 +43,59 @@ func openPipeline(ctx context.Context, cfg Config, meta app.MetaStore, log *slog
 		return nil, err
 	}
 	p := &pipeline{catalog: cat, notices: app.NewNoticeHub()}
+	if p.analytics, err = openAnalytics(ctx, cfg, cat); err != nil {
+		return nil, err
+	}
+	if err := p.analytics.Migrate(ctx); err != nil {
+		_ = p.analytics.Close()
+		return nil, fmt.Errorf("migrate analytics store: %w", err)
+	}
+	if err := p.openStream(ctx, cfg, log); err != nil {
+		_ = p.analytics.Close()
+		return nil, err
+	}
+	p.ingest = app.NewIngest(cat, meta, p.analytics, p.publisher, p.notices.Publish, time.Now, log,
+		app.IngestConfig{Bounds: domain.TimeBounds{MaxFuture: cfg.EventMaxFuture, MaxAge: cfg.EventMaxAge}})
+	return p, nil
+}
+
+func openAnalytics(ctx context.Context, cfg Config, cat *domain.Catalog) (analyticsStore, error) {
+	if cfg.AnalyticsDriver == "clickhouse" {
+		a, err := clickhouse.Open(ctx, clickhouse.Config{Addr: cfg.ClickHouseAddr, Database: cfg.ClickHouseDatabase,
+			Username: cfg.ClickHouseUser, Password: cfg.ClickHousePassword}, cat)
+		if err != nil {
+			return nil, fmt.Errorf("open clickhouse analytics: %w", err)
+		}
+		return a, nil
+	}
 	a, err := sqlite.OpenAnalytics(ctx, analyticsPath(cfg), cat)
 	if err != nil {
 		return nil, fmt.Errorf("open analytics store: %w", err)
 	}
-	if err := a.Migrate(ctx); err != nil {
-		_ = a.Close()
-		return nil, fmt.Errorf("migrate analytics store: %w", err)
+	return a, nil
+}
+
+// openStream builds the event stream: the in-process log, or Kafka (the
+// topic is created when missing, so a first start works).
+func (p *pipeline) openStream(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if cfg.Stream != "kafka" {
+		stream := inproc.New(inproc.Config{Capacity: cfg.StreamCapacity})
+		p.publisher = stream.Publisher()
+		p.consumer = func() (app.EventConsumer, error) { return stream.Consumer(), nil }
+		return nil
 	}
-	p.analytics = a
-	stream := inproc.New(inproc.Config{Capacity: cfg.StreamCapacity})
-	p.publisher = stream.Publisher()
-	p.consumer = func() (app.EventConsumer, error) { return stream.Consumer(), nil }
-	p.ingest = app.NewIngest(cat, meta, p.analytics, p.publisher, p.notices.Publish, time.Now, log,
-		app.IngestConfig{Bounds: domain.TimeBounds{MaxFuture: cfg.EventMaxFuture, MaxAge: cfg.EventMaxAge}})
-	return p, nil
+	kc := kafka.Config{Brokers: cfg.KafkaBrokers, Topic: cfg.KafkaTopic, GroupID: cfg.KafkaGroup, Logger: log,
+		CommitInterval: cfg.KafkaCommitInterval}
+	if err := kafka.EnsureTopic(ctx, kc, cfg.KafkaPartitions); err != nil {
+		return fmt.Errorf("kafka topic %s: %w", cfg.KafkaTopic, err)
+	}
+	pub, err := kafka.NewPublisher(kc)
+	if err != nil {
+		return fmt.Errorf("kafka publisher: %w", err)
+	}
+	p.publisher = pub
+	p.consumer = func() (app.EventConsumer, error) { return kafka.NewConsumer(kc) }
+	return nil
 }
 
 // analyticsPath is the SQLite file of the embedded analytics tables: the

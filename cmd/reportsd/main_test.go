@@ -227,6 +227,11 @@ func TestUsageAndBadConfig(t *testing.T) {
 		{[]string{"serve", "--log-level", "loud"}, nil, 2, "log-level"},
 		{[]string{"serve", "--log-format", "xml"}, nil, 2, "log-format"},
 		{[]string{"serve", "--mode", "swarm"}, nil, 2, "mode"},
+		{[]string{"serve", "--stream", "nats"}, nil, 2, "stream"},
+		{[]string{"serve", "--stream", "kafka"}, nil, 2, "kafka-brokers"},
+		{[]string{"serve", "--analytics-driver", "druid"}, nil, 2, "analytics-driver"},
+		{[]string{"serve", "--analytics-driver", "clickhouse"}, nil, 2, "clickhouse-addr"},
+		{[]string{"serve", "--mode", "cluster", "--secret", strings.Repeat("s", 32), "--meta-driver", "postgres", "--meta-dsn", "postgres://x"}, nil, 2, "cluster mode runs on"},
 	} {
 		out.Reset()
 		errb.Reset()
@@ -254,7 +259,8 @@ func TestConfigPrecedenceAndDefaults(t *testing.T) {
 	if c.Listen != "127.0.0.1:9001" || len(c.AllowedOrigins) != 2 || c.AllowedOrigins[1] != "https://b.example" {
 		t.Fatalf("precedence: %+v", c)
 	}
-	c, err = LoadConfig("serve", []string{"--mode", "cluster", "--meta-driver", "postgres", "--meta-dsn", "postgres://x", "--secret", strings.Repeat("s", 32)}, envOf(nil), io.Discard)
+	c, err = LoadConfig("serve", []string{"--mode", "cluster", "--meta-driver", "postgres", "--meta-dsn", "postgres://x", "--secret", strings.Repeat("s", 32),
+		"--stream", "kafka", "--kafka-brokers", "127.0.0.1:9092", "--analytics-driver", "clickhouse", "--clickhouse-addr", "127.0.0.1:9000"}, envOf(nil), io.Discard)
 	if err != nil || c.Mode != "cluster" {
 		t.Fatalf("cluster config: %v", err)
 	}

@@ -111,7 +111,6 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Run() }()
-	fmt.Fprintf(stdout, "Conductor Reports listening on http://%s (mode %s, metadata %s)\n", srv.Addr(), cfg.Mode, cfg.MetaDriver)
 	if cfg.Demo {
 		printDemoUsers(stdout, demoPW, demoGenerated)
 		fmt.Fprintf(stdout, "demo data:%s", demoTotals(ctx, meta, pipe.analytics))
@@ -120,6 +119,9 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout)
 	}
+	// Printed last: scripts and tests wait for this line.
+	fmt.Fprintf(stdout, "Conductor Reports listening on http://%s (mode %s, metadata %s, analytics %s, stream %s)\n",
+		srv.Addr(), cfg.Mode, cfg.MetaDriver, cfg.AnalyticsDriver, cfg.Stream)
 
 	select {
 	case err := <-errc:

@@ -135,30 +135,44 @@ func (h *harness) startIngestTB(t testing.TB, stream *inproc.Log, analytics app.
 
 // checkTotals compares the store with the generator's own totals.
 func (h *harness) checkTotals(t *testing.T, ds *demogen.Dataset) {
+	h.analyticsCheck(t, h.analytics, ds)
+}
+
+// analyticsCheck fails t unless store a matches the generator's totals.
+func (h *harness) analyticsCheck(t *testing.T, a app.Analytics, ds *demogen.Dataset) {
+	if err := h.mismatch(a, ds); err != nil {
+		t.Error(err)
+	}
+}
+
+// mismatch returns the first difference between store a and the
+// generator's own totals: rows and exact measure sums per source, rollups
+// against the raw tables, and the count of dead letters.
+func (h *harness) mismatch(a app.Analytics, ds *demogen.Dataset) error {
 	ctx := context.Background()
 	for src, want := range ds.Totals.Sources {
-		got, err := h.analytics.SourceTotals(ctx, h.tenantID, src)
+		got, err := a.SourceTotals(ctx, h.tenantID, src)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		if got.Rows != want.Rows {
-			t.Errorf("%s rows: store %d, generator %d", src, got.Rows, want.Rows)
+			return fmt.Errorf("%s rows: store %d, generator %d", src, got.Rows, want.Rows)
 		}
 		for m, s := range want.Sums {
 			if got.Sums[m] != s || got.Counts[m] != want.Counts[m] {
-				t.Errorf("%s.%s: store sum %d count %d, generator sum %d count %d", src, m, got.Sums[m], got.Counts[m], s, want.Counts[m])
+				return fmt.Errorf("%s.%s: store sum %d count %d, generator sum %d count %d", src, m, got.Sums[m], got.Counts[m], s, want.Counts[m])
 			}
 		}
 	}
-	if err := h.analytics.VerifyRollups(ctx, h.tenantID); err != nil {
-		t.Error(err)
+	if err := a.VerifyRollups(ctx, h.tenantID); err != nil {
+		return err
 	}
 	var dead int64
 	cursor := ""
 	for {
-		rows, err := h.analytics.ListDeadLetters(ctx, []string{h.tenantID, app.DemoTenantSlug}, cursor, 500)
+		rows, err := a.ListDeadLetters(ctx, []string{h.tenantID, app.DemoTenantSlug}, cursor, 500)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		dead += int64(len(rows))
 		if len(rows) < 500 {
@@ -168,9 +182,10 @@ func (h *harness) checkTotals(t *testing.T, ds *demogen.Dataset) {
 	}
 	// Every refusal is listed for the tenant, even malformed JSON and a
 	// missing tenant_id: the message key (the tenant) files them.
-	if wantDead := ds.Totals.Invalid; dead != wantDead {
-		t.Errorf("dead letters %d, want %d (invalid %d: %v)", dead, wantDead, ds.Totals.Invalid, ds.Totals.InvalidByKind)
+	if dead != ds.Totals.Invalid {
+		return fmt.Errorf("dead letters %d, want %d (%v)", dead, ds.Totals.Invalid, ds.Totals.InvalidByKind)
 	}
+	return nil
 }
 
 func publishAll(t *testing.T, stream *inproc.Log, raws [][]byte) { publishAllTB(t, stream, raws) }
