@@ -16,12 +16,18 @@ import (
 	"time"
 
 	"github.com/cloudwego/hertz/pkg/common/hlog"
+
+	"github.com/conductor/reports/internal/testenv/pgtest"
 )
 
 func TestMain(m *testing.M) {
 	hlog.SetSilentMode(true)
 	hlog.SetOutput(io.Discard)
-	os.Exit(m.Run())
+	code := m.Run()
+	if err := pgtest.StopShared(); err != nil && code == 0 {
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
