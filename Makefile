@@ -10,8 +10,9 @@ CHDB_LIB ?= $(or $(REPORTS_CHDB_DIR),$(HOME)/.cache/reports-chdb)/node_modules/@
 .PHONY: run build test test-deps lint bench cover clean
 
 ## run: build and serve the embedded default with demo data on http://127.0.0.1:8080
+##      (LIVE=N: demo events per second, default 5)
 run: build
-	./$(BIN) serve --demo
+	./$(BIN) serve --demo --live $(or $(LIVE),5)
 
 ## build: compile the server into bin/reportsd
 build:
