@@ -36,6 +36,8 @@ func layer(pkg string) string {
 		return "http"
 	case strings.HasPrefix(rel, "cmd/"):
 		return "cmd"
+	case strings.HasPrefix(rel, "loadtest/"):
+		return "loadtest"
 	case strings.HasPrefix(rel, "internal/e2e"):
 		return "cmd" // end-to-end tests assemble the system as cmd does
 	case strings.HasPrefix(rel, "internal/testenv/"):
@@ -60,6 +62,10 @@ func allowed(from, to string) bool {
 		return to == "domain" || to == "app"
 	case "http":
 		return to == "domain" || to == "app" || to == "actors"
+	case "loadtest":
+		// Load drivers talk to a server over the network; they may only
+		// borrow the domain and the demo generator.
+		return to == "domain" || to == "app"
 	case "cmd":
 		return to != "cmd" && to != "testenv"
 	}
