@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"sync"
@@ -76,8 +77,10 @@ type Deps struct {
 	// Ingest serves event ingest, dead letters, the catalogue and API
 	// keys; nil leaves those routes out.
 	Ingest *app.Ingest
-	Ready  []Check
-	Log    *slog.Logger
+	// UI is the embedded browser UI served at "/"; nil serves none.
+	UI    fs.FS
+	Ready []Check
+	Log   *slog.Logger
 }
 
 // Server is the HTTP edge.
@@ -181,4 +184,5 @@ func (s *Server) routes() {
 	authed.GET("/audit", s.listAudit)
 	s.adminRoutes(authed)
 	s.ingestRoutes(authed)
+	s.uiRoutes()
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/conductor/reports/schema"
 	"github.com/conductor/reports/store/sqlite"
 	"github.com/conductor/reports/streams/inproc"
+	"github.com/conductor/reports/web"
 )
 
 func TestMain(m *testing.M) {
@@ -131,7 +132,7 @@ func newStack(t testing.TB, opts ...stackOpt) *stack {
 		t.Fatal(err)
 	}
 	s.startIngest(t, path, log)
-	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest,
+	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(),
 		Ready: []Check{{Name: "metadata", Check: store.Ping}, {Name: "flag", Check: func(context.Context) error {
 			if !s.ready.Load() {
 				return errors.New("not ready")

@@ -13,6 +13,7 @@ import (
 	"github.com/conductor/reports/app"
 	rhttp "github.com/conductor/reports/http"
 	"github.com/conductor/reports/http/sso"
+	"github.com/conductor/reports/web"
 )
 
 // serve runs the server until ctx ends (SIGINT/SIGTERM), then drains HTTP,
@@ -99,6 +100,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		Identity: identity,
 		Admin:    app.NewAdmin(meta, time.Now, log, app.Argon2Params{}),
 		Ingest:   pipe.ingest,
+		UI:       web.Static(),
 		Log:      log,
 		Ready: []rhttp.Check{
 			{Name: "metadata", Check: meta.Ping},

@@ -24,6 +24,8 @@ func layer(pkg string) string {
 		return "app"
 	case rel == "schema" || strings.HasPrefix(rel, "schema/"):
 		return "schema"
+	case rel == "web":
+		return "schema" // embedded files only, imports nothing of ours
 	case rel == "actors" || strings.HasPrefix(rel, "actors/"):
 		return "actors"
 	case strings.HasPrefix(rel, "store/internal/"):
