@@ -99,6 +99,10 @@ var mutations = []mutation{
 	}, false},
 }
 
+// readOnlyPosts are POST routes that change nothing (their bodies are
+// too rich for a query string), so they write no audit row.
+var readOnlyPosts = map[string]bool{"/api/query": true}
+
 func isMutating(method string) bool {
 	switch method {
 	case "POST", "PUT", "PATCH", "DELETE":
@@ -116,7 +120,7 @@ func TestEveryMutatingRouteIsAudited(t *testing.T) {
 		known[m.method+" "+m.route] = true
 	}
 	for _, r := range s.srv.Routes() {
-		if isMutating(r[0]) && strings.HasPrefix(r[1], "/api/") && !known[r[0]+" "+r[1]] {
+		if isMutating(r[0]) && strings.HasPrefix(r[1], "/api/") && !known[r[0]+" "+r[1]] && !(r[0] == "POST" && readOnlyPosts[r[1]]) {
 			t.Errorf("mutating route %s %s has no audit test row", r[0], r[1])
 		}
 	}

@@ -77,6 +77,8 @@ type Deps struct {
 	// Ingest serves event ingest, dead letters, the catalogue and API
 	// keys; nil leaves those routes out.
 	Ingest *app.Ingest
+	// Queries runs query_json for users; nil leaves POST /api/query out.
+	Queries *app.Queries
 	// UI is the embedded browser UI served at "/"; nil serves none.
 	UI    fs.FS
 	Ready []Check
@@ -184,5 +186,8 @@ func (s *Server) routes() {
 	authed.GET("/audit", s.listAudit)
 	s.adminRoutes(authed)
 	s.ingestRoutes(authed)
+	if s.deps.Queries != nil {
+		authed.POST("/query", s.postQuery)
+	}
 	s.uiRoutes()
 }

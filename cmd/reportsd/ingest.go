@@ -117,6 +117,16 @@ func (p *pipeline) startIngest(system *actors.System, cfg Config, log *slog.Logg
 	return err
 }
 
+// queries returns the query use case when the analytics store can run
+// queries (the SQLite store today; ClickHouse's compiler is issue 4's next
+// step), nil otherwise.
+func (p *pipeline) queries() *app.Queries {
+	if engine, ok := p.analytics.(app.QueryEngine); ok {
+		return app.NewQueries(engine, p.catalog, time.Now)
+	}
+	return nil
+}
+
 // close releases the stream and the store, after the actors stopped.
 func (p *pipeline) close() {
 	_ = p.publisher.Close()

@@ -101,6 +101,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		Admin:    app.NewAdmin(meta, time.Now, log, app.Argon2Params{}),
 		Ingest:   pipe.ingest,
 		UI:       web.Static(),
+		Queries:  pipe.queries(),
 		Log:      log,
 		Ready: []rhttp.Check{
 			{Name: "metadata", Check: meta.Ping},

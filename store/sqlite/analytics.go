@@ -62,6 +62,9 @@ func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Anal
 	return a, nil
 }
 
+// Catalog returns the catalogue the store was opened with.
+func (a *Analytics) Catalog() *domain.Catalog { return a.cat }
+
 // Migrate applies the analytics migrations, versioned in their own goose
 // table so they evolve apart from the metadata migrations in the same file.
 func (a *Analytics) Migrate(ctx context.Context) error {

@@ -1,0 +1,58 @@
+package http
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	hz "github.com/cloudwego/hertz/pkg/app"
+
+	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+)
+
+// queryResponse is the answer of POST /api/query.
+type queryResponse struct {
+	Columns []app.QueryColumn `json:"columns"`
+	Rows    [][]any           `json:"rows"`
+	Totals  []any             `json:"totals,omitempty"`
+	Meta    queryMeta         `json:"meta"`
+}
+
+type queryMeta struct {
+	Route string  `json:"route"`
+	Cache string  `json:"cache"`
+	SQLMS float64 `json:"sql_ms"`
+	Rows  int     `json:"rows"`
+	SQL   string  `json:"sql,omitempty"`
+	Args  []any   `json:"args,omitempty"`
+}
+
+// validationBody carries every problem of a refused query.
+type validationBody struct {
+	Error    ErrorDetail      `json:"error"`
+	Problems []domain.Problem `json:"problems"`
+}
+
+func (s *Server) postQuery(ctx context.Context, c *hz.RequestContext) {
+	var q domain.Query
+	if err := decodeJSON(c, &q); err != nil {
+		writeError(ctx, c, s.log, err)
+		return
+	}
+	start := time.Now()
+	res, err := s.deps.Queries.Run(ctx, principalFrom(ctx), &q, c.Query("explain") == "1")
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) {
+		c.AbortWithStatusJSON(400, validationBody{Error: ErrorDetail{Code: string(domain.CodeInvalid),
+			Message: ve.Problems[0].Message, Field: ve.Problems[0].Path}, Problems: ve.Problems})
+		return
+	}
+	if err != nil {
+		writeError(ctx, c, s.log, err)
+		return
+	}
+	c.JSON(200, queryResponse{Columns: res.Columns, Rows: res.Rows, Totals: res.Totals, Meta: queryMeta{
+		Route: res.Route, Cache: "miss", SQLMS: float64(time.Since(start).Microseconds()) / 1000, Rows: len(res.Rows),
+		SQL: res.SQL, Args: res.Args}})
+}
