@@ -17,6 +17,9 @@ type QueryRequest struct {
 	Scope    domain.Scope
 	Now      time.Time
 	Location *time.Location
+	// RawOnly skips rollups (tests compare both routes; explain can show
+	// the raw plan).
+	RawOnly bool
 }
 
 // QueryColumn describes one result column.

@@ -21,14 +21,16 @@ type compiled struct {
 	args []any
 	cols []app.QueryColumn
 	// conv turns each scanned value into the result contract.
-	conv []func(any) any
+	conv  []func(any) any
+	route string // "raw" or "rollup:<name>"
 }
 
 // compiler builds one statement.
 type compiler struct {
-	req  app.QueryRequest
-	src  *domain.Source
-	args []any
+	req    app.QueryRequest
+	src    *domain.Source
+	rollup *domain.Rollup // nil: the raw tables
+	args   []any
 }
 
 func (c *compiler) bind(v any) string {
@@ -60,7 +62,7 @@ func (a *Analytics) Query(ctx context.Context, req app.QueryRequest) (*app.Query
 	if err != nil {
 		return nil, err
 	}
-	res := &app.QueryResult{Columns: cq.cols, Rows: rows, Route: "raw", SQL: cq.sql, Args: cq.args}
+	res := &app.QueryResult{Columns: cq.cols, Rows: rows, Route: cq.route, SQL: cq.sql, Args: cq.args}
 	if req.Query.Totals && len(req.Query.Groups) > 0 {
 		tq, err := a.compile(req, nil, false)
 		if err != nil {
@@ -110,14 +112,20 @@ func (a *Analytics) compile(req app.QueryRequest, groups []domain.Group, ordered
 		return nil, domain.Invalid("source", "unknown source %q", q.Source)
 	}
 	c := &compiler{req: req, src: src}
-	cq := &compiled{}
+	cq := &compiled{route: "raw"}
+	if !req.RawOnly {
+		c.rollup = domain.PlanRollup(q, src, req.Scope, domain.FitOf(req.Location, req.Now))
+	}
+	if c.rollup != nil {
+		cq.route = "rollup:" + c.rollup.Name
+	}
 	var sel, groupBy []string
 	for i, g := range groups {
 		f, _ := src.Field(g.Field)
-		expr := g.Field
+		expr := c.column(f)
 		typ := string(f.Type)
 		if f.Type == domain.TypeTime {
-			expr = fmt.Sprintf("tz_bucket(%s, %s, %s)", g.Field, c.bind(g.Granularity), c.bind(req.Location.String()))
+			expr = fmt.Sprintf("tz_bucket(%s, %s, %s)", expr, c.bind(g.Granularity), c.bind(req.Location.String()))
 		}
 		sel = append(sel, fmt.Sprintf(`%s AS "%s"`, expr, g.Alias()))
 		groupBy = append(groupBy, fmt.Sprint(i+1))
@@ -135,6 +143,9 @@ func (a *Analytics) compile(req app.QueryRequest, groups []domain.Group, ordered
 	table := "an_" + src.Name
 	if src.Kind == domain.SourceStream {
 		table = "an_events"
+	}
+	if c.rollup != nil {
+		table = "an_rollup_" + c.rollup.Name
 	}
 	where := []string{"tenant_id = " + c.bind(req.TenantID)}
 	where = append(where, c.scope()...)
@@ -177,7 +188,7 @@ func (c *compiler) scope() []string {
 		for i, v := range vals {
 			ph[i] = c.bind(v)
 		}
-		out = append(out, f.Name+" IN ("+strings.Join(ph, ", ")+")")
+		out = append(out, c.rawColumn(f)+" IN ("+strings.Join(ph, ", ")+")")
 	}
 	return out
 }
@@ -186,6 +197,9 @@ func (c *compiler) metric(m domain.Metric, prior map[string]string) (string, app
 	col := app.QueryColumn{Name: m.As}
 	if m.Agg == "count" {
 		col.Type = "int"
+		if c.rollup != nil {
+			return "COALESCE(SUM(row_count), 0)", col, asInt
+		}
 		return "COUNT(*)", col, asInt
 	}
 	if m.Agg == "ratio" {
@@ -194,6 +208,19 @@ func (c *compiler) metric(m domain.Metric, prior map[string]string) (string, app
 	}
 	f, _ := c.src.Field(m.Field)
 	scale := math.Pow10(f.Scale)
+	if c.rollup != nil {
+		// The planner routes only count, sum, avg and ratios here.
+		if m.Agg == "avg" {
+			col.Type = "float"
+			return fmt.Sprintf("CAST(SUM(%[1]s_sum) AS REAL) / NULLIF(SUM(%[1]s_count), 0)", f.Name), col, asFloat(scale)
+		}
+		col.Type = "int"
+		conv := asInt
+		if f.Type == domain.TypeDecimal {
+			col.Type, conv = "float", asFloat(scale)
+		}
+		return fmt.Sprintf("CASE WHEN SUM(%[1]s_count) > 0 THEN SUM(%[1]s_sum) END", f.Name), col, conv
+	}
 	switch m.Agg {
 	case "count_distinct":
 		col.Type = "int"
@@ -237,6 +264,9 @@ func (c *compiler) filter(f *domain.Filter) (string, error) {
 	}
 	fld, _ := c.src.Field(f.Field)
 	col := fld.Name
+	if c.rollup != nil {
+		return c.rollupFilter(f, fld)
+	}
 	switch f.Op {
 	case "EXISTS":
 		return col + " IS NOT NULL", nil
@@ -304,6 +334,63 @@ func (c *compiler) orderLimit(q *domain.Query, groups []domain.Group) string {
 		out += " LIMIT " + c.bind(int64(limit)) + " OFFSET " + c.bind(int64(q.Offset))
 	}
 	return out
+}
+
+// column is the expression reading field f: on a rollup, "" (null) reads
+// back as NULL and booleans as 0/1, as on the raw tables; the rollup's
+// time column is its bucket.
+func (c *compiler) column(f *domain.Field) string {
+	if c.rollup == nil {
+		return f.Name
+	}
+	switch {
+	case f.Name == c.rollup.TimeField:
+		return "bucket"
+	case f.Type == domain.TypeBool:
+		return "CASE " + f.Name + " WHEN 'true' THEN 1 WHEN 'false' THEN 0 END"
+	}
+	return "NULLIF(" + f.Name + ", '')"
+}
+
+// rawColumn is the stored column of a dimension, for comparisons.
+func (c *compiler) rawColumn(f *domain.Field) string { return f.Name }
+
+// rollupFilter translates a covered filter to the rollup's encoding: null
+// dimensions are "", booleans 'true'/'false', so "not equal" and "exists"
+// must exclude "" explicitly to keep SQL's NULL semantics.
+func (c *compiler) rollupFilter(f *domain.Filter, fld *domain.Field) (string, error) {
+	col := fld.Name
+	switch f.Op {
+	case "EXISTS":
+		return col + " <> ''", nil
+	case "NOT_EXISTS":
+		return col + " = ''", nil
+	}
+	raw, err := domain.ResolveValue(f.Value, c.req.Query.Params)
+	if err != nil {
+		return "", domain.Invalid("filters", "%v", err)
+	}
+	vals := make([]string, len(raw))
+	for i, v := range raw {
+		cv, err := domain.CoerceValue(fld, v, c.req.Now, c.req.Location)
+		if err != nil {
+			return "", domain.Invalid("filters", "%s: %v", f.Field, err)
+		}
+		vals[i] = c.bind(dimValue(cv))
+	}
+	switch f.Op {
+	case "==", "=":
+		return col + " = " + vals[0], nil
+	case "!=":
+		return "(" + col + " <> " + vals[0] + " AND " + col + " <> '')", nil
+	case "IN":
+		return col + " IN (" + strings.Join(vals, ", ") + ")", nil
+	case "NOT_IN":
+		return "(" + col + " NOT IN (" + strings.Join(vals, ", ") + ") AND " + col + " <> '')", nil
+	case "CONTAINS":
+		return "instr(" + col + ", " + vals[0] + ") > 0", nil
+	}
+	return "", domain.Invalid("filters", "operator %q is not answered by rollups", f.Op)
 }
 
 func resultType(t string) string {

@@ -1,0 +1,118 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// ZoneFit says how a query's time zone lines up with rollup buckets,
+// which are UTC hours and days: every UTC day is a local day only in UTC,
+// every UTC hour is within one local hour in whole-hour zones.
+type ZoneFit struct {
+	UTC       bool // the zone is UTC
+	WholeHour bool // every offset of the zone is a whole number of hours
+}
+
+// rollupOps are the filter operators a rollup answers exactly: equality
+// family on its dimensions (a null dimension is "" there).
+var rollupOps = []string{"==", "!=", "IN", "NOT_IN", "EXISTS", "NOT_EXISTS", "CONTAINS"}
+
+// grainOrder ranks granularities from fine to coarse.
+var grainOrder = map[string]int{"hour": 0, "day": 1, "week": 2, "month": 3, "quarter": 4, "year": 5}
+
+// PlanRollup returns the rollup of src that answers q exactly for a
+// principal with scope, or nil when only the raw tables can: every group,
+// filter and scope dimension must be among the rollup's dimensions (the
+// time field only as a group at its grain or coarser, in a zone whose
+// buckets nest), and every metric must be derivable from counts and sums
+// (count, sum, avg, ratios of those).
+func PlanRollup(q *Query, src *Source, scope Scope, zone ZoneFit) *Rollup {
+	if q.Source != src.Name {
+		return nil
+	}
+	for i := range src.Rollups {
+		if rollupCovers(&src.Rollups[i], q, src, scope, zone) {
+			return &src.Rollups[i]
+		}
+	}
+	return nil
+}
+
+func rollupCovers(r *Rollup, q *Query, src *Source, scope Scope, zone ZoneFit) bool {
+	for _, g := range q.Groups {
+		if g.Field == r.TimeField {
+			if grainOrder[g.Granularity] < grainOrder[r.Grain] {
+				return false
+			}
+			if (r.Grain == "day" && !zone.UTC) || (r.Grain == "hour" && !zone.WholeHour) {
+				return false
+			}
+			continue
+		}
+		if !slices.Contains(r.Dimensions, g.Field) {
+			return false
+		}
+	}
+	for i := range q.Filters {
+		if !filterCovered(r, &q.Filters[i]) {
+			return false
+		}
+	}
+	for d := range scope {
+		f, ok := src.ScopeField(d)
+		if ok && !slices.Contains(r.Dimensions, f.Name) {
+			return false
+		}
+	}
+	for _, m := range q.Metrics {
+		switch m.Agg {
+		case "count", "ratio":
+		case "sum", "avg":
+			if !slices.Contains(r.Measures, m.Field) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func filterCovered(r *Rollup, f *Filter) bool {
+	for i := range f.And {
+		if !filterCovered(r, &f.And[i]) {
+			return false
+		}
+	}
+	for i := range f.Or {
+		if !filterCovered(r, &f.Or[i]) {
+			return false
+		}
+	}
+	if len(f.And) > 0 || len(f.Or) > 0 {
+		return true
+	}
+	op := f.Op
+	if op == "=" {
+		op = "=="
+	}
+	return slices.Contains(r.Dimensions, f.Field) && slices.Contains(rollupOps, op)
+}
+
+// FitOf tells how loc lines up with UTC hour and day buckets, judged on
+// the offsets loc uses over the years around at.
+func FitOf(loc *time.Location, at time.Time) ZoneFit {
+	fit := ZoneFit{UTC: true, WholeHour: true}
+	for y := -2; y <= 2; y++ {
+		for m := time.January; m <= time.December; m++ {
+			_, off := time.Date(at.Year()+y, m, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
+			if off != 0 {
+				fit.UTC = false
+			}
+			if off%3600 != 0 {
+				fit.WholeHour = false
+			}
+		}
+	}
+	return fit
+}
