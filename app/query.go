@@ -2,6 +2,10 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/conductor/reports/domain"
@@ -38,6 +42,7 @@ type QueryResult struct {
 	Rows    [][]any
 	Totals  []any // the metrics over every row, when asked for
 	Route   string
+	Cache   string // hit | miss | "" (not cached)
 	SQL     string // filled only for explain
 	Args    []any
 }
@@ -47,16 +52,62 @@ type QueryEngine interface {
 	Query(ctx context.Context, req QueryRequest) (*QueryResult, error)
 }
 
-// Queries is the query use case: validation, scope and time zone.
+// ResultCache keeps query results by key (store/cache over ristretto).
+type ResultCache interface {
+	Get(key string) (*QueryResult, bool)
+	Set(key string, res *QueryResult)
+}
+
+// Queries is the query use case: validation, scope, time zone and the
+// result cache.
 type Queries struct {
 	engine QueryEngine
 	cat    *domain.Catalog
 	now    Clock
+	cache  ResultCache // nil: no caching
+
+	mu  sync.Mutex
+	gen map[[2]string]uint64 // (tenant, source) -> data generation
 }
 
-// NewQueries builds the query use case.
-func NewQueries(engine QueryEngine, cat *domain.Catalog, now Clock) *Queries {
-	return &Queries{engine: engine, cat: cat, now: now}
+// CacheResolution is how finely relative dates resolve when results are
+// cached: "now" moves in steps of this size, so repeated dashboard queries
+// share entries.
+const CacheResolution = 5 * time.Second
+
+// NewQueries builds the query use case; cache may be nil.
+func NewQueries(engine QueryEngine, cat *domain.Catalog, now Clock, cache ResultCache) *Queries {
+	return &Queries{engine: engine, cat: cat, now: now, cache: cache, gen: map[[2]string]uint64{}}
+}
+
+// Invalidate retires cached results over a tenant's source: the data
+// generation in their keys moves on (old entries age out by TTL). A
+// change to any source also changes the events stream.
+func (s *Queries) Invalidate(n ChangeNotice) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gen[[2]string{n.TenantID, n.Source}]++
+	s.gen[[2]string{n.TenantID, "events"}]++
+}
+
+// cacheKey is the hash of the normalised effective query: the validated
+// query, tenant, normalised scope, zone, the resolved "now" and the data
+// generation; two principals share an entry only when all of these match.
+func (s *Queries) cacheKey(req QueryRequest) string {
+	s.mu.Lock()
+	gen := s.gen[[2]string{req.TenantID, req.Query.Source}]
+	s.mu.Unlock()
+	b, _ := json.Marshal(struct {
+		Q   *domain.Query
+		T   string
+		S   domain.Scope
+		Z   string
+		N   int64
+		G   uint64
+		Raw bool
+	}{req.Query, req.TenantID, req.Scope.Normalize(), req.Location.String(), req.Now.UnixMilli(), gen, req.RawOnly})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Run validates q and runs it for p: the tenant and p's data scope are
@@ -80,12 +131,29 @@ func (s *Queries) Run(ctx context.Context, p domain.Principal, q *domain.Query, 
 		}
 		loc = l
 	}
-	res, err := s.engine.Query(ctx, QueryRequest{Query: q, TenantID: p.TenantID, Scope: p.Scope, Now: s.now(), Location: loc})
+	req := QueryRequest{Query: q, TenantID: p.TenantID, Scope: p.Scope, Now: s.now(), Location: loc}
+	if s.cache == nil || explain {
+		res, err := s.engine.Query(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if !explain {
+			res.SQL, res.Args = "", nil
+		}
+		return res, nil
+	}
+	req.Now = req.Now.Truncate(CacheResolution)
+	key := s.cacheKey(req)
+	if res, ok := s.cache.Get(key); ok {
+		hit := *res
+		hit.Cache = "hit"
+		return &hit, nil
+	}
+	res, err := s.engine.Query(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if !explain {
-		res.SQL, res.Args = "", nil
-	}
+	res.SQL, res.Args, res.Cache = "", nil, "miss"
+	s.cache.Set(key, res)
 	return res, nil
 }

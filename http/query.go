@@ -34,6 +34,13 @@ type validationBody struct {
 	Problems []domain.Problem `json:"problems"`
 }
 
+func cacheState(s string) string {
+	if s == "" {
+		return "off"
+	}
+	return s
+}
+
 func (s *Server) postQuery(ctx context.Context, c *hz.RequestContext) {
 	var q domain.Query
 	if err := decodeJSON(c, &q); err != nil {
@@ -53,6 +60,6 @@ func (s *Server) postQuery(ctx context.Context, c *hz.RequestContext) {
 		return
 	}
 	c.JSON(200, queryResponse{Columns: res.Columns, Rows: res.Rows, Totals: res.Totals, Meta: queryMeta{
-		Route: res.Route, Cache: "miss", SQLMS: float64(time.Since(start).Microseconds()) / 1000, Rows: len(res.Rows),
+		Route: res.Route, Cache: cacheState(res.Cache), SQLMS: float64(time.Since(start).Microseconds()) / 1000, Rows: len(res.Rows),
 		SQL: res.SQL, Args: res.Args}})
 }

@@ -52,7 +52,7 @@ func TestQueryAPI(t *testing.T) {
 		t.Fatalf("totals %v", r.body["totals"])
 	}
 	meta := r.body["meta"].(map[string]any)
-	if meta["route"] != "raw" || meta["rows"].(float64) != 2 || meta["sql"] != nil {
+	if meta["route"] != "rollup:tickets_daily" || meta["rows"].(float64) != 2 || meta["sql"] != nil {
 		t.Fatalf("meta %v", meta)
 	}
 	cols := r.body["columns"].([]any)

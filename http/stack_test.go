@@ -132,7 +132,7 @@ func newStack(t testing.TB, opts ...stackOpt) *stack {
 		t.Fatal(err)
 	}
 	s.startIngest(t, path, log)
-	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now),
+	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now, nil),
 		Ready: []Check{{Name: "metadata", Check: store.Ping}, {Name: "flag", Check: func(context.Context) error {
 			if !s.ready.Load() {
 				return errors.New("not ready")

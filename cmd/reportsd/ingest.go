@@ -12,6 +12,7 @@ import (
 	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
 	"github.com/conductor/reports/schema"
+	"github.com/conductor/reports/store/cache"
 	"github.com/conductor/reports/store/clickhouse"
 	"github.com/conductor/reports/store/sqlite"
 	"github.com/conductor/reports/streams/inproc"
@@ -117,14 +118,36 @@ func (p *pipeline) startIngest(system *actors.System, cfg Config, log *slog.Logg
 	return err
 }
 
-// queries returns the query use case when the analytics store can run
-// queries (the SQLite store today; ClickHouse's compiler is issue 4's next
-// step), nil otherwise.
-func (p *pipeline) queries() *app.Queries {
-	if engine, ok := p.analytics.(app.QueryEngine); ok {
-		return app.NewQueries(engine, p.catalog, time.Now)
+// queries returns the query use case, with its result cache invalidated
+// by the change notices of ingest, when the analytics store can run
+// queries; nil otherwise.
+func (p *pipeline) queries(ctx context.Context) (*app.Queries, error) {
+	engine, ok := p.analytics.(app.QueryEngine)
+	if !ok {
+		return nil, nil
 	}
-	return nil
+	results, err := cache.New(cache.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("result cache: %w", err)
+	}
+	q := app.NewQueries(engine, p.catalog, time.Now, results)
+	notices, cancel := p.notices.Subscribe(4096)
+	go func() {
+		defer results.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				cancel()
+				return
+			case n, ok := <-notices:
+				if !ok {
+					return
+				}
+				q.Invalidate(n)
+			}
+		}
+	}()
+	return q, nil
 }
 
 // close releases the stream and the store, after the actors stopped.

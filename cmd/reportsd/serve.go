@@ -95,13 +95,17 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	queries, err := pipe.queries(ctx)
+	if err != nil {
+		return err
+	}
 	srv, err := rhttp.New(rhttp.Config{Addr: cfg.Listen, MaxBodyBytes: cfg.MaxBodyBytes, ShutdownTimeout: cfg.ShutdownTimeout,
 		SecureCookies: cfg.SecureCookies, AllowedOrigins: cfg.AllowedOrigins}, rhttp.Deps{
 		Identity: identity,
 		Admin:    app.NewAdmin(meta, time.Now, log, app.Argon2Params{}),
 		Ingest:   pipe.ingest,
 		UI:       web.Static(),
-		Queries:  pipe.queries(),
+		Queries:  queries,
 		Log:      log,
 		Ready: []rhttp.Check{
 			{Name: "metadata", Check: meta.Ping},

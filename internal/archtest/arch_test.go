@@ -40,6 +40,8 @@ func layer(pkg string) string {
 		return "cmd"
 	case strings.HasPrefix(rel, "loadtest/"):
 		return "loadtest"
+	case strings.HasPrefix(rel, "internal/queryref"):
+		return "app" // the reference evaluator: domain rules only
 	case strings.HasPrefix(rel, "internal/e2e"):
 		return "cmd" // end-to-end tests assemble the system as cmd does
 	case strings.HasPrefix(rel, "internal/testenv/"):

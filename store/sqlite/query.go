@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,7 +136,12 @@ func (a *Analytics) compile(req app.QueryRequest, groups []domain.Group, ordered
 	metricSQL := map[string]string{}
 	for _, m := range q.Metrics {
 		expr, col, conv := c.metric(m, metricSQL)
+		// Ratios divide natural units: decimal metrics are stored in units
+		// of 10^-scale, so their expressions are scaled back here.
 		metricSQL[m.As] = expr
+		if sc := c.metricScale(m, metricSQL); sc != 1 {
+			metricSQL[m.As] = fmt.Sprintf("(CAST((%s) AS REAL) / %s)", expr, strconv.FormatFloat(sc, 'f', -1, 64))
+		}
 		sel = append(sel, fmt.Sprintf(`%s AS "%s"`, expr, m.As))
 		cq.cols = append(cq.cols, col)
 		cq.conv = append(cq.conv, conv)
@@ -230,7 +236,10 @@ func (c *compiler) metric(m domain.Metric, prior map[string]string) (string, app
 		return "AVG(" + f.Name + ")", col, asFloat(scale)
 	case "percentile":
 		col.Type = "float"
-		return fmt.Sprintf("percentile_cont(%s, %s)", f.Name, c.bind(m.P)), col, asFloat(scale)
+		// p is a validated number in (0, 1), written as a literal: metric
+		// expressions are repeated inside ratios, where a placeholder would
+		// lose its argument.
+		return fmt.Sprintf("percentile_cont(%s, %s)", f.Name, strconv.FormatFloat(m.P, 'g', -1, 64)), col, asFloat(scale)
 	}
 	// sum, min, max keep the field's type.
 	fn := strings.ToUpper(m.Agg)
@@ -244,6 +253,21 @@ func (c *compiler) metric(m domain.Metric, prior map[string]string) (string, app
 	}
 	col.Type = resultType(string(f.Type))
 	return fn + "(" + f.Name + ")", col, fieldConv(f)
+}
+
+// metricScale is the factor between a metric's SQL value and its natural
+// units: 10^scale for sums, averages, extremes and percentiles of decimal
+// fields, 1 otherwise.
+func (c *compiler) metricScale(m domain.Metric, _ map[string]string) float64 {
+	switch m.Agg {
+	case "count", "count_distinct", "ratio":
+		return 1
+	}
+	f, _ := c.src.Field(m.Field)
+	if f.Type == domain.TypeDecimal {
+		return math.Pow10(f.Scale)
+	}
+	return 1
 }
 
 func (c *compiler) filter(f *domain.Filter) (string, error) {

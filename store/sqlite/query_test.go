@@ -14,11 +14,9 @@ import (
 	"github.com/conductor/reports/store/analyticstest"
 )
 
-// demoStore loads a reproducible demo dataset into a fresh store.
-func demoStore(t *testing.T) (*Analytics, time.Time) {
+// demoRecords is a reproducible demo dataset of tenant "t1".
+func demoRecords(t *testing.T, a *Analytics, now time.Time) []*domain.Record {
 	t.Helper()
-	a := openAnalytics(t)
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	ds, err := demogen.Generate(demogen.Config{Seed: 5, Now: now, Events: 4000})
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +31,15 @@ func demoStore(t *testing.T) (*Analytics, time.Time) {
 		}
 		recs = append(recs, rec)
 	}
+	return recs
+}
+
+// demoStore loads the demo dataset into a fresh store.
+func demoStore(t *testing.T) (*Analytics, time.Time) {
+	t.Helper()
+	a := openAnalytics(t)
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	recs := demoRecords(t, a, now)
 	for i := 0; i < len(recs); i += 500 {
 		if _, err := a.Apply(context.Background(), app.IngestBatch{Records: recs[i:min(i+500, len(recs))], IngestedAt: now}); err != nil {
 			t.Fatal(err)
