@@ -88,6 +88,7 @@ type stack struct {
 type stackOpt func(*stackDeps)
 
 type stackDeps struct {
+	cache    app.ResultCache
 	cfg      Config
 	identity app.IdentityConfig
 	sso      app.TokenVerifier
@@ -132,7 +133,7 @@ func newStack(t testing.TB, opts ...stackOpt) *stack {
 		t.Fatal(err)
 	}
 	s.startIngest(t, path, log)
-	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now, nil),
+	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now, d.cache),
 		Ready: []Check{{Name: "metadata", Check: store.Ping}, {Name: "flag", Check: func(context.Context) error {
 			if !s.ready.Load() {
 				return errors.New("not ready")

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/conductor/reports/app"
@@ -115,7 +116,7 @@ func (a *Analytics) compile(req app.QueryRequest, groups []domain.Group, ordered
 	c := &compiler{req: req, src: src}
 	cq := &compiled{route: "raw"}
 	if !req.RawOnly {
-		c.rollup = domain.PlanRollup(q, src, req.Scope, domain.FitOf(req.Location, req.Now))
+		c.rollup = domain.PlanRollup(q, src, req.Scope, zoneFit(req.Location, req.Now))
 	}
 	if c.rollup != nil {
 		cq.route = "rollup:" + c.rollup.Name
@@ -415,6 +416,19 @@ func (c *compiler) rollupFilter(f *domain.Filter, fld *domain.Field) (string, er
 		return "instr(" + col + ", " + vals[0] + ") > 0", nil
 	}
 	return "", domain.Invalid("filters", "operator %q is not answered by rollups", f.Op)
+}
+
+var zoneFits sync.Map // zone name + year -> domain.ZoneFit
+
+// zoneFit memoises domain.FitOf, which scans five years of offsets.
+func zoneFit(loc *time.Location, now time.Time) domain.ZoneFit {
+	key := fmt.Sprintf("%s/%d", loc, now.Year())
+	if f, ok := zoneFits.Load(key); ok {
+		return f.(domain.ZoneFit)
+	}
+	f := domain.FitOf(loc, now)
+	zoneFits.Store(key, f)
+	return f
 }
 
 func resultType(t string) string {

@@ -15,7 +15,7 @@ import (
 )
 
 // demoRecords is a reproducible demo dataset of tenant "t1".
-func demoRecords(t *testing.T, a *Analytics, now time.Time) []*domain.Record {
+func demoRecords(t testing.TB, a *Analytics, now time.Time) []*domain.Record {
 	t.Helper()
 	ds, err := demogen.Generate(demogen.Config{Seed: 5, Now: now, Events: 4000})
 	if err != nil {
@@ -131,4 +131,24 @@ func TestRollupRouteEqualsRaw(t *testing.T) {
 		}
 	}
 	_ = analyticstest.Now
+}
+
+// BenchmarkCompile measures compiling the DESIGN.md example query_json to
+// parameterised SQL (planner included).
+func BenchmarkCompile(b *testing.B) {
+	a := openAnalytics(b)
+	var q domain.Query
+	_ = json.Unmarshal([]byte(`{"source":"tickets","metrics":[{"agg":"count","as":"total"},{"agg":"avg","field":"resolution_minutes","as":"avg_res"}],
+	 "groups":[{"field":"status"},{"field":"created_at","granularity":"day"}],
+	 "filters":[{"field":"priority","op":"IN","value":["high","urgent"]},{"field":"created_at","op":"BETWEEN","value":["{{from}}","{{to}}"]}],
+	 "params":{"from":"now-30d","to":"now"},"order":[{"by":"total","dir":"desc"}],"limit":100}`), &q)
+	if err := q.Validate(a.cat); err != nil {
+		b.Fatal(err)
+	}
+	req := app.QueryRequest{Query: &q, TenantID: "t1", Scope: domain.Scope{domain.DimCustomer: {"c1", "c2"}}, Now: time.Now(), Location: time.UTC}
+	for b.Loop() {
+		if _, err := a.compile(req, q.Groups, true); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
