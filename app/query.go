@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,10 +42,24 @@ type QueryResult struct {
 	Columns []QueryColumn
 	Rows    [][]any
 	Totals  []any // the metrics over every row, when asked for
+	// Subtotals holds, per subtotal alias, the rows grouped by the groups
+	// up to that alias (pivot subtotals).
+	Subtotals map[string][][]any
+	// Compare is the same query over the comparison period, when asked for.
+	Compare *Comparison
 	Route   string
 	Cache   string // hit | miss | "" (not cached)
 	SQL     string // filled only for explain
 	Args    []any
+}
+
+// Comparison is a query's result over the comparison period.
+type Comparison struct {
+	Kind   string    `json:"kind"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Rows   [][]any   `json:"rows"`
+	Totals []any     `json:"totals,omitempty"`
 }
 
 // QueryEngine runs effective queries on an analytics store.
@@ -132,6 +147,26 @@ func (s *Queries) Run(ctx context.Context, p domain.Principal, q *domain.Query, 
 		loc = l
 	}
 	req := QueryRequest{Query: q, TenantID: p.TenantID, Scope: p.Scope, Now: s.now(), Location: loc}
+	if s.cache != nil && !explain {
+		req.Now = req.Now.Truncate(CacheResolution)
+	}
+	res, err := s.exec(ctx, req, explain)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.subtotals(ctx, req, res); err != nil {
+		return nil, err
+	}
+	if q.Compare != "" {
+		if res.Compare, err = s.compare(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// exec runs one request, through the cache unless explaining.
+func (s *Queries) exec(ctx context.Context, req QueryRequest, explain bool) (*QueryResult, error) {
 	if s.cache == nil || explain {
 		res, err := s.engine.Query(ctx, req)
 		if err != nil {
@@ -142,7 +177,6 @@ func (s *Queries) Run(ctx context.Context, p domain.Principal, q *domain.Query, 
 		}
 		return res, nil
 	}
-	req.Now = req.Now.Truncate(CacheResolution)
 	key := s.cacheKey(req)
 	if res, ok := s.cache.Get(key); ok {
 		hit := *res
@@ -156,4 +190,122 @@ func (s *Queries) Run(ctx context.Context, p domain.Principal, q *domain.Query, 
 	res.SQL, res.Args, res.Cache = "", nil, "miss"
 	s.cache.Set(key, res)
 	return res, nil
+}
+
+// subtotals runs, for each subtotal alias, the query grouped by the groups
+// up to that alias.
+func (s *Queries) subtotals(ctx context.Context, req QueryRequest, res *QueryResult) error {
+	q := req.Query
+	for _, alias := range q.Subtotal {
+		k := slices.IndexFunc(q.Groups, func(g domain.Group) bool { return g.Alias() == alias })
+		sub := *q
+		sub.Groups, sub.Subtotal, sub.Compare, sub.Totals, sub.Limit, sub.Offset = q.Groups[:k+1], nil, "", false, 0, 0
+		sub.Order = slices.DeleteFunc(slices.Clone(q.Order), func(o domain.Order) bool {
+			return slices.ContainsFunc(q.Groups[k+1:], func(g domain.Group) bool { return g.Alias() == o.By })
+		})
+		r := req
+		r.Query = &sub
+		out, err := s.exec(ctx, r, false)
+		if err != nil {
+			return err
+		}
+		if res.Subtotals == nil {
+			res.Subtotals = map[string][][]any{}
+		}
+		res.Subtotals[alias] = out.Rows
+	}
+	return nil
+}
+
+// compare runs q over the comparison period: the range its filters put on
+// the source's time field, shifted back by its own length (previous
+// period) or by a year in the query's zone (same period last year).
+func (s *Queries) compare(ctx context.Context, req QueryRequest) (*Comparison, error) {
+	q := req.Query
+	src, _ := s.cat.Source(q.Source)
+	tf, _ := src.Field(src.TimeField)
+	from, to, err := timeRange(q, tf, req.Now, req.Location)
+	if err != nil {
+		return nil, err
+	}
+	shift := func(t time.Time) time.Time {
+		if q.Compare == "same_period_last_year" {
+			return t.In(req.Location).AddDate(-1, 0, 0).UTC()
+		}
+		return t.Add(-to.Sub(from))
+	}
+	pf, pt := shift(from), shift(to)
+	cq := *q
+	cq.Compare, cq.Subtotal = "", nil
+	cq.Filters = []domain.Filter{{Field: tf.Name, Op: ">=", Value: pf.Format(time.RFC3339Nano)}, {Field: tf.Name, Op: "<", Value: pt.Format(time.RFC3339Nano)}}
+	for _, f := range q.Filters {
+		if f.Field != tf.Name {
+			cq.Filters = append(cq.Filters, f)
+		}
+	}
+	r := req
+	r.Query = &cq
+	out, err := s.exec(ctx, r, false)
+	if err != nil {
+		return nil, err
+	}
+	return &Comparison{Kind: q.Compare, From: pf, To: pt, Rows: out.Rows, Totals: out.Totals}, nil
+}
+
+// timeRange reads [from, to) from q's top-level filters on the time field:
+// BETWEEN, or a lower bound (>, >=) with an upper bound (<, <=).
+func timeRange(q *domain.Query, tf *domain.Field, now time.Time, loc *time.Location) (time.Time, time.Time, error) {
+	var from, to time.Time
+	for _, f := range q.Filters {
+		if f.Field != tf.Name {
+			continue
+		}
+		vals, err := domain.ResolveValue(f.Value, q.Params)
+		if err != nil {
+			return from, to, domain.Invalid("compare", "%v", err)
+		}
+		var ts []time.Time
+		for _, v := range vals {
+			cv, err := domain.CoerceValue(tf, v, now, loc)
+			if err != nil {
+				return from, to, domain.Invalid("compare", "%v", err)
+			}
+			t, _ := cv.(time.Time)
+			ts = append(ts, t)
+		}
+		switch f.Op {
+		case "BETWEEN":
+			from, to = ts[0], ts[1]
+		case ">", ">=":
+			from = ts[0]
+		case "<", "<=":
+			to = ts[0]
+		}
+	}
+	if from.IsZero() || to.IsZero() || !to.After(from) {
+		return from, to, domain.Invalid("compare", "a comparison needs a time range on %s (BETWEEN, or a lower and an upper bound)", tf.Name)
+	}
+	return from, to, nil
+}
+
+// Drill runs the drill-down of q along hierarchy through the clicked path
+// (domain.Query.DrillDown), with p's tenant and scope as any query.
+func (s *Queries) Drill(ctx context.Context, p domain.Principal, q *domain.Query, hierarchy string, path []domain.PathStep) (*domain.Query, *QueryResult, error) {
+	if err := q.Validate(s.cat); err != nil {
+		return nil, nil, err
+	}
+	loc := time.UTC
+	if q.TimeZone != "" {
+		l, err := time.LoadLocation(q.TimeZone)
+		if err != nil {
+			return nil, nil, domain.Invalid("time_zone", "unknown time zone %q", q.TimeZone)
+		}
+		loc = l
+	}
+	next, err := q.DrillDown(s.cat, hierarchy, path, loc)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.Run(ctx, p, next, false)
+	return next, res, err
 }

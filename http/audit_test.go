@@ -101,7 +101,7 @@ var mutations = []mutation{
 
 // readOnlyPosts are POST routes that change nothing (their bodies are
 // too rich for a query string), so they write no audit row.
-var readOnlyPosts = map[string]bool{"/api/query": true}
+var readOnlyPosts = map[string]bool{"/api/query": true, "/api/query/drill": true}
 
 func isMutating(method string) bool {
 	switch method {

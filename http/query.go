@@ -13,10 +13,13 @@ import (
 
 // queryResponse is the answer of POST /api/query.
 type queryResponse struct {
-	Columns []app.QueryColumn `json:"columns"`
-	Rows    [][]any           `json:"rows"`
-	Totals  []any             `json:"totals,omitempty"`
-	Meta    queryMeta         `json:"meta"`
+	Columns   []app.QueryColumn  `json:"columns"`
+	Rows      [][]any            `json:"rows"`
+	Totals    []any              `json:"totals,omitempty"`
+	Subtotals map[string][][]any `json:"subtotals,omitempty"`
+	Compare   *app.Comparison    `json:"compare,omitempty"`
+	Query     *domain.Query      `json:"query,omitempty"` // the drill-down query that ran
+	Meta      queryMeta          `json:"meta"`
 }
 
 type queryMeta struct {
@@ -49,6 +52,28 @@ func (s *Server) postQuery(ctx context.Context, c *hz.RequestContext) {
 	}
 	start := time.Now()
 	res, err := s.deps.Queries.Run(ctx, principalFrom(ctx), &q, c.Query("explain") == "1")
+	s.answerQuery(ctx, c, nil, res, err, start)
+}
+
+type drillRequest struct {
+	Query     domain.Query      `json:"query"`
+	Hierarchy string            `json:"hierarchy"`
+	Path      []domain.PathStep `json:"path"`
+}
+
+// postDrill runs a drill-down: the query, a hierarchy and the clicked path.
+func (s *Server) postDrill(ctx context.Context, c *hz.RequestContext) {
+	var req drillRequest
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(ctx, c, s.log, err)
+		return
+	}
+	start := time.Now()
+	next, res, err := s.deps.Queries.Drill(ctx, principalFrom(ctx), &req.Query, req.Hierarchy, req.Path)
+	s.answerQuery(ctx, c, next, res, err, start)
+}
+
+func (s *Server) answerQuery(ctx context.Context, c *hz.RequestContext, ran *domain.Query, res *app.QueryResult, err error, start time.Time) {
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
 		c.AbortWithStatusJSON(400, validationBody{Error: ErrorDetail{Code: string(domain.CodeInvalid),
@@ -59,7 +84,8 @@ func (s *Server) postQuery(ctx context.Context, c *hz.RequestContext) {
 		writeError(ctx, c, s.log, err)
 		return
 	}
-	c.JSON(200, queryResponse{Columns: res.Columns, Rows: res.Rows, Totals: res.Totals, Meta: queryMeta{
-		Route: res.Route, Cache: cacheState(res.Cache), SQLMS: float64(time.Since(start).Microseconds()) / 1000, Rows: len(res.Rows),
-		SQL: res.SQL, Args: res.Args}})
+	c.JSON(200, queryResponse{Columns: res.Columns, Rows: res.Rows, Totals: res.Totals, Subtotals: res.Subtotals,
+		Compare: res.Compare, Query: ran, Meta: queryMeta{
+			Route: res.Route, Cache: cacheState(res.Cache), SQLMS: float64(time.Since(start).Microseconds()) / 1000, Rows: len(res.Rows),
+			SQL: res.SQL, Args: res.Args}})
 }

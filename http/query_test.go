@@ -135,3 +135,41 @@ func TestQueryRefusalsAndInjection(t *testing.T) {
 	}
 	_ = domain.Aggs
 }
+
+func TestQuerySubtotalsCompareAndDrill(t *testing.T) {
+	s := newStack(t)
+	admin := s.login("admin@alpha.example", adminPW)
+	s.seedTickets([][4]any{{"open", "c1", "high", 10}, {"open", "c1", "low", 20}, {"open", "c2", "high", 30}, {"resolved", "c2", "urgent", 40}})
+	r := s.req("POST", "/api/query", admin, map[string]any{"source": "tickets",
+		"metrics":   []any{map[string]any{"agg": "count", "as": "n"}},
+		"groups":    []any{map[string]any{"field": "status"}, map[string]any{"field": "customer_id"}},
+		"subtotals": []any{"status"}, "totals": true,
+		"filters": []any{map[string]any{"field": "created_at", "op": "BETWEEN", "value": []any{"now-1d", "now"}}},
+		"compare": "previous_period"})
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.raw)
+	}
+	if fmt.Sprint(r.body["rows"]) != "[[open c1 2] [open c2 1] [resolved c2 1]]" ||
+		fmt.Sprint(r.body["subtotals"]) != "map[status:[[open 3] [resolved 1]]]" || fmt.Sprint(r.body["totals"]) != "[4]" {
+		t.Fatalf("pivot: %s", r.raw)
+	}
+	cmp := r.body["compare"].(map[string]any)
+	if cmp["kind"] != "previous_period" || fmt.Sprint(cmp["rows"]) != "[]" {
+		t.Fatalf("compare: %v", cmp)
+	}
+	// A comparison needs a time range.
+	r = s.req("POST", "/api/query", admin, map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"}}, "compare": "same_period_last_year"})
+	if _, f := r.errField(); r.status != 400 || f != "compare" {
+		t.Fatalf("compare without range: %d %s", r.status, r.raw)
+	}
+	// Drill from customers into c2's sites.
+	r = s.req("POST", "/api/query/drill", admin, map[string]any{"hierarchy": "location",
+		"path":  []any{map[string]any{"level": "customer_id", "value": "c2"}},
+		"query": map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"}}, "groups": []any{map[string]any{"field": "customer_id"}}}})
+	if r.status != 200 || fmt.Sprint(r.body["rows"]) != "[[<nil> 2]]" || r.body["query"].(map[string]any)["groups"].([]any)[0].(map[string]any)["field"] != "site_id" {
+		t.Fatalf("drill: %d %s", r.status, r.raw)
+	}
+	if r := s.req("POST", "/api/query/drill", admin, map[string]any{"hierarchy": "nope", "path": []any{}, "query": map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"}}}}); r.status != 400 {
+		t.Fatalf("bad drill: %d", r.status)
+	}
+}

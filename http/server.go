@@ -188,6 +188,7 @@ func (s *Server) routes() {
 	s.ingestRoutes(authed)
 	if s.deps.Queries != nil {
 		authed.POST("/query", s.postQuery)
+		authed.POST("/query/drill", s.postDrill)
 	}
 	s.uiRoutes()
 }
