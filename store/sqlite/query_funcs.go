@@ -40,22 +40,36 @@ func zone(name string) (*time.Location, error) {
 // returns the bucket's start in UTC.
 func BucketStart(t time.Time, grain string, loc *time.Location) time.Time {
 	t = t.In(loc)
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	day := dayStart(t.Year(), t.Month(), t.Day(), loc)
 	switch grain {
 	case "hour":
 		// Step back over the local minutes and seconds: right for
 		// half-hour zones, and a repeated hour (DST end) keeps t's offset.
 		return t.Add(-time.Duration(t.Minute())*time.Minute - time.Duration(t.Second())*time.Second - time.Duration(t.Nanosecond())).UTC()
 	case "week":
-		day = day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+		monday := time.Date(t.Year(), t.Month(), t.Day()-(int(t.Weekday())+6)%7, 12, 0, 0, 0, loc)
+		day = dayStart(monday.Year(), monday.Month(), monday.Day(), loc)
 	case "month":
-		day = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+		day = dayStart(t.Year(), t.Month(), 1, loc)
 	case "quarter":
-		day = time.Date(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, 0, 0, 0, 0, loc)
+		day = dayStart(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, loc)
 	case "year":
-		day = time.Date(t.Year(), 1, 1, 0, 0, 0, 0, loc)
+		day = dayStart(t.Year(), 1, 1, loc)
 	}
 	return day.UTC()
+}
+
+// dayStart is the first instant of a local date. Where DST skips
+// midnight (São Paulo, 2018-11-04 began at 01:00), time.Date may land on
+// the previous evening; step forward to the first instant of the date.
+func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	for i := 0; i < 16 && t.Day() != d; i++ {
+		t = t.Add(15 * time.Minute)
+		t = t.In(loc)
+		t = t.Truncate(15 * time.Minute)
+	}
+	return t
 }
 
 // tzBucket(ms, grain, zone) -> the bucket's start in Unix ms.

@@ -1,0 +1,283 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+)
+
+var _ app.QueryEngine = (*Analytics)(nil)
+
+// The query compiler mirrors store/sqlite's (the reference of the
+// semantics) in ClickHouse's dialect. Differences of the engine it absorbs:
+//
+//   - Aliases are global in ClickHouse: a SELECT alias named like a column
+//     would replace that column everywhere, WHERE included. Every output is
+//     therefore selected under an internal alias (_g0, _m0: catalogue names
+//     start with a letter, so they never collide) and renamed by the result's
+//     Columns.
+//   - Entity tables are ReplacingMergeTree: they are read with FINAL, whose
+//     WHERE applies after the versions merge, and with PREWHERE off, which
+//     would filter before it (an old version matching a filter would survive
+//     while its replacement was filtered out).
+//   - Aggregates over no rows give NULL in SQLite but 0 (or nan) for
+//     non-Nullable columns here, and NULL NOT IN (...) is true on 18.16:
+//     both are spelled out.
+//   - Times are DateTime, whole seconds: time filter values, which SQLite
+//     compares in milliseconds, are rounded per operator so the comparison
+//     keeps its meaning (see timeFilter).
+//   - Day-based time buckets start at the first instant of the local day,
+//     as internal/queryref defines them; store/sqlite's BucketStart differs
+//     only on days whose midnight DST skipped (see group).
+
+// chCompiled is a query in ClickHouse's dialect: identifiers come only from
+// the catalogue and validated aliases; every value is a bound argument.
+type chCompiled struct {
+	sql  string
+	args []any
+	cols []app.QueryColumn
+	// conv turns each scanned value into the result contract.
+	conv []func(any) any
+}
+
+// queryCompiler builds one statement.
+type queryCompiler struct {
+	req  app.QueryRequest
+	loc  *time.Location
+	src  *domain.Source
+	args []any
+}
+
+func (c *queryCompiler) bind(v any) string {
+	c.args = append(c.args, v)
+	return "?"
+}
+
+// Query runs an effective query on the raw tables.
+func (a *Analytics) Query(ctx context.Context, req app.QueryRequest) (*app.QueryResult, error) {
+	cq, err := a.compileQuery(req, req.Query.Groups, true)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.runQuery(ctx, cq)
+	if err != nil {
+		return nil, err
+	}
+	res := &app.QueryResult{Columns: cq.cols, Rows: rows, Route: "raw", SQL: cq.sql, Args: cq.args}
+	if req.Query.Totals && len(req.Query.Groups) > 0 {
+		tq, err := a.compileQuery(req, nil, false)
+		if err != nil {
+			return nil, err
+		}
+		trows, err := a.runQuery(ctx, tq)
+		if err != nil {
+			return nil, err
+		}
+		if len(trows) == 1 {
+			res.Totals = trows[0]
+		}
+	}
+	return res, nil
+}
+
+// runQuery scans each row into the column's own scan type (a pointer for
+// Nullable columns), then converts it to the result contract.
+func (a *Analytics) runQuery(ctx context.Context, cq *chCompiled) ([][]any, error) {
+	rs, err := a.conn.Query(ctx, cq.sql, cq.args...)
+	if err != nil {
+		return nil, fmt.Errorf("run query: %w", err)
+	}
+	defer rs.Close()
+	types := rs.ColumnTypes()
+	if len(types) != len(cq.conv) {
+		return nil, fmt.Errorf("run query: %d columns, want %d", len(types), len(cq.conv))
+	}
+	out := [][]any{}
+	for rs.Next() {
+		dest := make([]any, len(types))
+		for i, t := range types {
+			dest[i] = reflect.New(t.ScanType()).Interface()
+		}
+		if err := rs.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("scan query row: %w", err)
+		}
+		vals := make([]any, len(dest))
+		for i, d := range dest {
+			vals[i] = cq.conv[i](derefScan(d))
+		}
+		out = append(out, vals)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("run query: %w", err)
+	}
+	return out, nil
+}
+
+// derefScan follows the scan destination's pointers: nil for NULL.
+func derefScan(p any) any {
+	v := reflect.ValueOf(p)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	return v.Interface()
+}
+
+// querySource returns the source named in the query and its table.
+func (l *layout) querySource(name string) (*domain.Source, string, bool) {
+	if l.stream != nil && l.stream.Name == name {
+		return l.stream, "an_events", true
+	}
+	if sl, ok := l.sources[name]; ok {
+		return sl.src, sl.table(), true
+	}
+	return nil, "", false
+}
+
+// compileQuery builds the statement for groups (nil: one totals row);
+// ordered adds ORDER BY, LIMIT and OFFSET.
+func (a *Analytics) compileQuery(req app.QueryRequest, groups []domain.Group, ordered bool) (*chCompiled, error) {
+	q := req.Query
+	src, table, ok := a.layout.querySource(q.Source)
+	if !ok {
+		return nil, domain.Invalid("source", "unknown source %q", q.Source)
+	}
+	loc := req.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	c := &queryCompiler{req: req, loc: loc, src: src}
+	cq := &chCompiled{}
+	var sel, groupBy []string
+	internal := map[string]string{} // user alias -> internal alias
+	for i, g := range groups {
+		f, ok := src.Field(g.Field)
+		if !ok {
+			return nil, domain.Invalid("groups", "unknown field %q", g.Field)
+		}
+		expr, conv := c.group(f, g.Granularity)
+		name := fmt.Sprintf("_g%d", i)
+		internal[g.Alias()] = name
+		sel = append(sel, expr+" AS "+name)
+		groupBy = append(groupBy, name)
+		cq.cols = append(cq.cols, app.QueryColumn{Name: g.Alias(), Type: resultType(f.Type)})
+		cq.conv = append(cq.conv, conv)
+	}
+	operands := map[string]string{} // metric alias -> its value in a ratio
+	for i, m := range q.Metrics {
+		name := fmt.Sprintf("_m%d", i)
+		expr, col, conv, err := c.metric(m, name, operands)
+		if err != nil {
+			return nil, err
+		}
+		internal[m.As] = name
+		sel = append(sel, expr+" AS "+name)
+		cq.cols = append(cq.cols, col)
+		cq.conv = append(cq.conv, conv)
+	}
+	from := table
+	if src.Kind == domain.SourceEntity {
+		from += " FINAL"
+	}
+	where := []string{"tenant_id = " + c.bind(req.TenantID)}
+	where = append(where, c.scope()...)
+	for i := range q.Filters {
+		w, err := c.filter(&q.Filters[i])
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, w)
+	}
+	sqlText := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " WHERE " + strings.Join(where, " AND ")
+	if len(groupBy) > 0 {
+		sqlText += " GROUP BY " + strings.Join(groupBy, ", ")
+	}
+	if ordered {
+		sqlText += c.orderLimit(q, groups, internal)
+	}
+	if src.Kind == domain.SourceEntity {
+		sqlText += " SETTINGS optimize_move_to_prewhere = 0"
+	}
+	cq.sql, cq.args = sqlText, c.args
+	return cq, nil
+}
+
+// scope adds the principal's data scope: a restricted dimension the source
+// carries keeps only allowed values; one it does not carry keeps nothing
+// (fail closed).
+func (c *queryCompiler) scope() []string {
+	var out []string
+	dims := make([]string, 0, len(c.req.Scope))
+	for d := range c.req.Scope {
+		dims = append(dims, string(d))
+	}
+	slices.Sort(dims)
+	for _, d := range dims {
+		vals := c.req.Scope[domain.Dimension(d)]
+		f, ok := c.src.ScopeField(domain.Dimension(d))
+		if !ok || len(vals) == 0 {
+			out = append(out, "0 = 1")
+			continue
+		}
+		ph := make([]string, len(vals))
+		for i, v := range vals {
+			ph[i] = c.bind(v)
+		}
+		out = append(out, rawColumn(c.src, f)+" IN ("+strings.Join(ph, ", ")+")")
+	}
+	return out
+}
+
+// orderLimit sorts by the requested aliases, then by every group so the
+// order is total, and pages. NULLs sort first ascending and last
+// descending, as in SQLite; ClickHouse puts them last by default.
+func (c *queryCompiler) orderLimit(q *domain.Query, groups []domain.Group, internal map[string]string) string {
+	var keys []string
+	seen := map[string]bool{}
+	for _, o := range q.Order {
+		name, ok := internal[o.By]
+		if !ok {
+			continue // validation rejects unknown aliases
+		}
+		dir := "ASC NULLS FIRST"
+		if o.Dir == "desc" {
+			dir = "DESC NULLS LAST"
+		}
+		keys = append(keys, name+" "+dir)
+		seen[o.By] = true
+	}
+	for _, g := range groups {
+		if !seen[g.Alias()] {
+			keys = append(keys, internal[g.Alias()]+" ASC NULLS FIRST")
+		}
+	}
+	out := ""
+	if len(keys) > 0 {
+		out = " ORDER BY " + strings.Join(keys, ", ")
+	}
+	if q.Limit > 0 || q.Offset > 0 {
+		limit := int64(q.Limit)
+		if limit == 0 {
+			// No limit, but an offset: 18.16 needs a LIMIT, and overflows
+			// on one near 2^63, so "all" is 2^40 rows.
+			limit = 1 << 40
+		}
+		out += " LIMIT " + c.bind(limit) + " OFFSET " + c.bind(int64(q.Offset))
+	}
+	return out
+}
+
+func resultType(t domain.FieldType) string {
+	if t == domain.TypeDecimal {
+		return "float"
+	}
+	return string(t)
+}
