@@ -114,6 +114,22 @@ func TestServeClusterMode(t *testing.T) {
 	if err := store.VerifyRollups(context.Background(), tenantID); err != nil {
 		t.Fatal(err)
 	}
+	// The node answers queries from ClickHouse.
+	body, _ := json.Marshal(map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"},
+		map[string]any{"agg": "sum", "field": "first_response_minutes", "as": "s"}}})
+	req, _ := http.NewRequest("POST", base+"/api/query", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("query: %v %v", err, resp)
+	}
+	defer resp.Body.Close()
+	var out struct{ Rows [][]float64 }
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	if len(out.Rows) != 1 || out.Rows[0][0] != 120 || out.Rows[0][1] != 119*120/2 {
+		t.Fatalf("query answer %v", out.Rows)
+	}
 }
 
 func readyStatus(base string) int {
