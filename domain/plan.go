@@ -26,19 +26,40 @@ var grainOrder = map[string]int{"hour": 0, "day": 1, "week": 2, "month": 3, "qua
 // time field only as a group at its grain or coarser, in a zone whose
 // buckets nest), and every metric must be derivable from counts and sums
 // (count, sum, avg, ratios of those).
-func PlanRollup(q *Query, src *Source, scope Scope, zone ZoneFit) *Rollup {
+//
+// A filter on the rollup's time field is covered when it is a top-level
+// lower bound (>=) or upper bound (<) whose resolved value (at now, in
+// loc) falls on a bucket boundary: "created_at >= start_of_month" or
+// "< today" in UTC, say; ranges that cut a bucket go to the raw tables.
+func PlanRollup(q *Query, src *Source, scope Scope, zone ZoneFit, now time.Time, loc *time.Location) *Rollup {
 	if q.Source != src.Name {
 		return nil
 	}
 	for i := range src.Rollups {
-		if rollupCovers(&src.Rollups[i], q, src, scope, zone) {
+		if rollupCovers(&src.Rollups[i], q, src, scope, zone, now, loc) {
 			return &src.Rollups[i]
 		}
 	}
 	return nil
 }
 
-func rollupCovers(r *Rollup, q *Query, src *Source, scope Scope, zone ZoneFit) bool {
+// timeBoundCovered reports whether f is a bucket-aligned >= or < bound on
+// r's time field.
+func timeBoundCovered(r *Rollup, src *Source, f *Filter, q *Query, now time.Time, loc *time.Location) bool {
+	if f.Field != r.TimeField || (f.Op != ">=" && f.Op != "<") {
+		return false
+	}
+	tf, _ := src.Field(r.TimeField)
+	vals, err := ResolveValue(f.Value, q.Params)
+	if err != nil || len(vals) != 1 {
+		return false
+	}
+	v, err := CoerceValue(tf, vals[0], now, loc)
+	t, ok := v.(time.Time)
+	return err == nil && ok && t.Equal(Bucket(t, r.Grain))
+}
+
+func rollupCovers(r *Rollup, q *Query, src *Source, scope Scope, zone ZoneFit, now time.Time, loc *time.Location) bool {
 	for _, g := range q.Groups {
 		if g.Field == r.TimeField {
 			if grainOrder[g.Granularity] < grainOrder[r.Grain] {
@@ -54,7 +75,7 @@ func rollupCovers(r *Rollup, q *Query, src *Source, scope Scope, zone ZoneFit) b
 		}
 	}
 	for i := range q.Filters {
-		if !filterCovered(r, &q.Filters[i]) {
+		if !filterCovered(r, &q.Filters[i]) && !timeBoundCovered(r, src, &q.Filters[i], q, now, loc) {
 			return false
 		}
 	}

@@ -116,7 +116,7 @@ func (a *Analytics) compile(req app.QueryRequest, groups []domain.Group, ordered
 	c := &compiler{req: req, src: src}
 	cq := &compiled{route: "raw"}
 	if !req.RawOnly {
-		c.rollup = domain.PlanRollup(q, src, req.Scope, zoneFit(req.Location, req.Now))
+		c.rollup = domain.PlanRollup(q, src, req.Scope, zoneFit(req.Location, req.Now), req.Now, req.Location)
 	}
 	if c.rollup != nil {
 		cq.route = "rollup:" + c.rollup.Name
@@ -385,6 +385,19 @@ func (c *compiler) rawColumn(f *domain.Field) string { return f.Name }
 // must exclude "" explicitly to keep SQL's NULL semantics.
 func (c *compiler) rollupFilter(f *domain.Filter, fld *domain.Field) (string, error) {
 	col := fld.Name
+	if fld.Name == c.rollup.TimeField {
+		// A bucket-aligned bound (the planner checked): the bucket is
+		// inside the range exactly when its start is.
+		raw, err := domain.ResolveValue(f.Value, c.req.Query.Params)
+		if err != nil || len(raw) != 1 {
+			return "", domain.Invalid("filters", "%s: a time bound takes one value", f.Field)
+		}
+		cv, err := domain.CoerceValue(fld, raw[0], c.req.Now, c.req.Location)
+		if err != nil {
+			return "", domain.Invalid("filters", "%s: %v", f.Field, err)
+		}
+		return "bucket " + f.Op + " " + c.bind(stored(cv)), nil
+	}
 	switch f.Op {
 	case "EXISTS":
 		return col + " <> ''", nil

@@ -111,6 +111,8 @@ func TestRollupRouteEqualsRaw(t *testing.T) {
 		{`{"source":"maintenance","metrics":[{"agg":"sum","field":"cost","as":"c"}],"groups":[{"field":"kind"},{"field":"scheduled_for","granularity":"year"}]}`, "UTC", domain.Scope{domain.DimTeam: {"team-noc"}}},
 		{`{"source":"events","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"occurred_at","granularity":"day"},{"field":"source"}],"limit":20,"offset":3}`, "America/Sao_Paulo", nil},
 		{`{"source":"events","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"type"}],"filters":[{"field":"customer_id","op":"IN","value":["cust-umbrella"]}]}`, "Europe/Berlin", domain.Scope{domain.DimSite: {"site-um-cwb", "site-gx-sp"}}},
+		{`{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"status"}],"filters":[{"field":"created_at","op":">=","value":"start_of_month-1M"},{"field":"created_at","op":"<","value":"today"}]}`, "UTC", nil},
+		{`{"source":"events","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"occurred_at","granularity":"day"}],"filters":[{"field":"occurred_at","op":">=","value":"today-7d"}]}`, "America/Sao_Paulo", nil},
 	} {
 		rolled := runQuery(t, a, now, tc.q, tc.zone, tc.scope, false)
 		raw := runQuery(t, a, now, tc.q, tc.zone, tc.scope, true)
