@@ -43,15 +43,17 @@ type chCompiled struct {
 	args []any
 	cols []app.QueryColumn
 	// conv turns each scanned value into the result contract.
-	conv []func(any) any
+	conv  []func(any) any
+	route string // "raw" or "rollup:<name>"
 }
 
 // queryCompiler builds one statement.
 type queryCompiler struct {
-	req  app.QueryRequest
-	loc  *time.Location
-	src  *domain.Source
-	args []any
+	req    app.QueryRequest
+	loc    *time.Location
+	src    *domain.Source
+	rollup *domain.Rollup // nil: the raw tables
+	args   []any
 }
 
 func (c *queryCompiler) bind(v any) string {
@@ -59,7 +61,9 @@ func (c *queryCompiler) bind(v any) string {
 	return "?"
 }
 
-// Query runs an effective query on the raw tables.
+// Query runs an effective query on a rollup that answers it exactly (see
+// domain.PlanRollup) unless req.RawOnly, else on the raw tables; the result
+// names the route.
 func (a *Analytics) Query(ctx context.Context, req app.QueryRequest) (*app.QueryResult, error) {
 	cq, err := a.compileQuery(req, req.Query.Groups, true)
 	if err != nil {
@@ -69,7 +73,7 @@ func (a *Analytics) Query(ctx context.Context, req app.QueryRequest) (*app.Query
 	if err != nil {
 		return nil, err
 	}
-	res := &app.QueryResult{Columns: cq.cols, Rows: rows, Route: "raw", SQL: cq.sql, Args: cq.args}
+	res := &app.QueryResult{Columns: cq.cols, Rows: rows, Route: cq.route, SQL: cq.sql, Args: cq.args}
 	if req.Query.Totals && len(req.Query.Groups) > 0 {
 		tq, err := a.compileQuery(req, nil, false)
 		if err != nil {
@@ -155,7 +159,13 @@ func (a *Analytics) compileQuery(req app.QueryRequest, groups []domain.Group, or
 		loc = time.UTC
 	}
 	c := &queryCompiler{req: req, loc: loc, src: src}
-	cq := &chCompiled{}
+	cq := &chCompiled{route: "raw"}
+	if !req.RawOnly {
+		c.rollup = domain.PlanRollup(q, src, req.Scope, zoneFit(loc, req.Now), req.Now, loc)
+	}
+	if c.rollup != nil {
+		cq.route = "rollup:" + c.rollup.Name
+	}
 	var sel, groupBy []string
 	internal := map[string]string{} // user alias -> internal alias
 	for i, g := range groups {
@@ -184,7 +194,10 @@ func (a *Analytics) compileQuery(req app.QueryRequest, groups []domain.Group, or
 		cq.conv = append(cq.conv, conv)
 	}
 	from := table
-	if src.Kind == domain.SourceEntity {
+	switch {
+	case c.rollup != nil:
+		from = "an_rollup_" + c.rollup.Name
+	case src.Kind == domain.SourceEntity:
 		from += " FINAL"
 	}
 	where := []string{"tenant_id = " + c.bind(req.TenantID)}
@@ -199,11 +212,17 @@ func (a *Analytics) compileQuery(req app.QueryRequest, groups []domain.Group, or
 	sqlText := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " WHERE " + strings.Join(where, " AND ")
 	if len(groupBy) > 0 {
 		sqlText += " GROUP BY " + strings.Join(groupBy, ", ")
+		if c.rollup != nil {
+			// A group whose entities all moved away or were retracted
+			// nets to zero rows; unmerged parts may still hold its +1
+			// and -1 rows. Without groups the single row always stays.
+			sqlText += " HAVING sum(row_count) != 0"
+		}
 	}
 	if ordered {
 		sqlText += c.orderLimit(q, groups, internal)
 	}
-	if src.Kind == domain.SourceEntity {
+	if c.rollup == nil && src.Kind == domain.SourceEntity {
 		sqlText += " SETTINGS optimize_move_to_prewhere = 0"
 	}
 	cq.sql, cq.args = sqlText, c.args
@@ -231,7 +250,7 @@ func (c *queryCompiler) scope() []string {
 		for i, v := range vals {
 			ph[i] = c.bind(v)
 		}
-		out = append(out, rawColumn(c.src, f)+" IN ("+strings.Join(ph, ", ")+")")
+		out = append(out, c.filterColumn(f)+" IN ("+strings.Join(ph, ", ")+")")
 	}
 	return out
 }

@@ -18,7 +18,7 @@ import (
 // 18.16), which Go turns into the first instant of that local day. This is
 // store/sqlite's BucketStart except on days whose midnight DST skipped.
 func (c *queryCompiler) group(f *domain.Field, grain string) (string, func(any) any) {
-	col := rawColumn(c.src, f)
+	col := c.column(f)
 	if f.Type != domain.TypeTime {
 		return col, fieldValue(f)
 	}
@@ -48,6 +48,9 @@ func (c *queryCompiler) metric(m domain.Metric, name string, operands map[string
 	switch m.Agg {
 	case "count":
 		col.Type = "int"
+		if c.rollup != nil {
+			return "toInt64(sum(row_count))", col, asInt, nil
+		}
 		return "toInt64(count())", col, asInt, nil
 	case "ratio":
 		col.Type = "float"
@@ -61,6 +64,9 @@ func (c *queryCompiler) metric(m domain.Metric, name string, operands map[string
 	f, ok := c.src.Field(m.Field)
 	if !ok {
 		return "", col, nil, domain.Invalid("metrics", "unknown field %q", m.Field)
+	}
+	if c.rollup != nil {
+		return c.rollupMetric(m, f, name, operands)
 	}
 	x := rawColumn(c.src, f)
 	guard := func(agg string) string { return "if(count(" + x + ") = 0, NULL, " + agg + ")" }
@@ -132,6 +138,9 @@ func (c *queryCompiler) filter(f *domain.Filter) (string, error) {
 	fld, ok := c.src.Field(f.Field)
 	if !ok {
 		return "", domain.Invalid("filters", "unknown field %q", f.Field)
+	}
+	if c.rollup != nil {
+		return c.rollupFilter(f, fld)
 	}
 	col := rawColumn(c.src, fld)
 	switch f.Op {

@@ -71,7 +71,8 @@ func (c *compiler) rollupFilter(f *domain.Filter, fld *domain.Field) (string, er
 	case "NOT_IN":
 		return "(" + col + " NOT IN (" + strings.Join(vals, ", ") + ") AND " + col + " <> '')", nil
 	case "CONTAINS":
-		return "instr(" + col + ", " + vals[0] + ") > 0", nil
+		// '' stands for null here, and instr(x, '') is 1: keep nulls out.
+		return "(instr(" + col + ", " + vals[0] + ") > 0 AND " + col + " <> '')", nil
 	}
 	return "", domain.Invalid("filters", "operator %q is not answered by rollups", f.Op)
 }
