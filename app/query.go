@@ -154,6 +154,9 @@ func (s *Queries) Run(ctx context.Context, p domain.Principal, q *domain.Query, 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.totals(ctx, req, res); err != nil {
+		return nil, err
+	}
 	if err := s.subtotals(ctx, req, res); err != nil {
 		return nil, err
 	}
@@ -190,6 +193,26 @@ func (s *Queries) exec(ctx context.Context, req QueryRequest, explain bool) (*Qu
 	res.SQL, res.Args, res.Cache = "", nil, "miss"
 	s.cache.Set(key, res)
 	return res, nil
+}
+
+// totals runs the query without its groups: the grand-total row.
+func (s *Queries) totals(ctx context.Context, req QueryRequest, res *QueryResult) error {
+	q := req.Query
+	if !q.Totals || len(q.Groups) == 0 {
+		return nil
+	}
+	t := *q
+	t.Groups, t.Order, t.Subtotal, t.Compare, t.Totals, t.Limit, t.Offset = nil, nil, nil, "", false, 0, 0
+	r := req
+	r.Query = &t
+	out, err := s.exec(ctx, r, false)
+	if err != nil {
+		return err
+	}
+	if len(out.Rows) == 1 {
+		res.Totals = out.Rows[0]
+	}
+	return nil
 }
 
 // subtotals runs, for each subtotal alias, the query grouped by the groups
@@ -236,7 +259,7 @@ func (s *Queries) compare(ctx context.Context, req QueryRequest) (*Comparison, e
 	}
 	pf, pt := shift(from), shift(to)
 	cq := *q
-	cq.Compare, cq.Subtotal = "", nil
+	cq.Compare, cq.Subtotal = "", nil // keeps Totals: the comparison row of a KPI
 	cq.Filters = []domain.Filter{{Field: tf.Name, Op: ">=", Value: pf.Format(time.RFC3339Nano)}, {Field: tf.Name, Op: "<", Value: pt.Format(time.RFC3339Nano)}}
 	for _, f := range q.Filters {
 		if f.Field != tf.Name {
@@ -247,6 +270,9 @@ func (s *Queries) compare(ctx context.Context, req QueryRequest) (*Comparison, e
 	r.Query = &cq
 	out, err := s.exec(ctx, r, false)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.totals(ctx, r, out); err != nil {
 		return nil, err
 	}
 	return &Comparison{Kind: q.Compare, From: pf, To: pt, Rows: out.Rows, Totals: out.Totals}, nil

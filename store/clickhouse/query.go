@@ -74,19 +74,6 @@ func (a *Analytics) Query(ctx context.Context, req app.QueryRequest) (*app.Query
 		return nil, err
 	}
 	res := &app.QueryResult{Columns: cq.cols, Rows: rows, Route: cq.route, SQL: cq.sql, Args: cq.args}
-	if req.Query.Totals && len(req.Query.Groups) > 0 {
-		tq, err := a.compileQuery(req, nil, false)
-		if err != nil {
-			return nil, err
-		}
-		trows, err := a.runQuery(ctx, tq)
-		if err != nil {
-			return nil, err
-		}
-		if len(trows) == 1 {
-			res.Totals = trows[0]
-		}
-	}
 	return res, nil
 }
 

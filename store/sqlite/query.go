@@ -54,7 +54,9 @@ func stored(v any) any {
 	return v
 }
 
-// Query runs an effective query on the raw tables.
+// Query runs one effective query, on a rollup that answers it exactly
+// (domain.PlanRollup) unless req.RawOnly, else on the raw tables. Totals,
+// subtotals and comparisons are further queries the use case runs.
 func (a *Analytics) Query(ctx context.Context, req app.QueryRequest) (*app.QueryResult, error) {
 	cq, err := a.compile(req, req.Query.Groups, true)
 	if err != nil {
@@ -65,19 +67,6 @@ func (a *Analytics) Query(ctx context.Context, req app.QueryRequest) (*app.Query
 		return nil, err
 	}
 	res := &app.QueryResult{Columns: cq.cols, Rows: rows, Route: cq.route, SQL: cq.sql, Args: cq.args}
-	if req.Query.Totals && len(req.Query.Groups) > 0 {
-		tq, err := a.compile(req, nil, false)
-		if err != nil {
-			return nil, err
-		}
-		trows, err := a.run(ctx, tq)
-		if err != nil {
-			return nil, err
-		}
-		if len(trows) == 1 {
-			res.Totals = trows[0]
-		}
-	}
 	return res, nil
 }
 
