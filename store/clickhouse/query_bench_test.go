@@ -1,0 +1,75 @@
+package clickhouse
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+)
+
+// dashboardQueries are five typical NOC-dashboard queries over tickets.
+var dashboardQueries = map[string]string{
+	"by_status":          `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"status"}]}`,
+	"per_day":            `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"created_at","granularity":"day"}],"filters":[{"field":"created_at","op":">=","value":"start_of_month-2M"}]}`,
+	"avg_first_response": `{"source":"tickets","metrics":[{"agg":"avg","field":"first_response_minutes","as":"a"}],"groups":[{"field":"priority"}]}`,
+	"by_location":        `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"customer_id"},{"field":"site_id"}]}`,
+	"urgent_by_team":     `{"source":"tickets","metrics":[{"agg":"sum","field":"first_response_minutes","as":"s"},{"agg":"count","as":"n"}],"groups":[{"field":"team_id"}],"filters":[{"field":"priority","op":"IN","value":["high","urgent"]}]}`,
+}
+
+// BenchmarkDashboardQueries compares the rollup route with the raw route
+// on REPORTS_BENCH_EVENTS ticket lifecycle events (default 10,000,000;
+// 50 customers, 200 sites, 10 teams, 90 days), ingested in batches of
+// 10,000 during setup.
+//
+//	REPORTS_BENCH_EVENTS=10000000 go test -run '^$' -bench BenchmarkDashboardQueries -benchtime 5x -timeout 60m ./store/clickhouse/
+func BenchmarkDashboardQueries(b *testing.B) {
+	n := 10_000_000
+	if v, err := strconv.Atoi(os.Getenv("REPORTS_BENCH_EVENTS")); err == nil && v > 0 {
+		n = v
+	}
+	a := mustOpen(b, nil)
+	gen := newLifecycles(b, 42)
+	ctx := context.Background()
+	start := time.Now()
+	for done := 0; done < n; {
+		batch := make([]*domain.Record, 0, 10_000)
+		for len(batch) < cap(batch) && done < n {
+			batch = append(batch, gen.next(b))
+			done++
+		}
+		if _, err := a.Apply(ctx, app.IngestBatch{Records: batch, IngestedAt: now}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("ingested %d events in %s", n, time.Since(start).Round(time.Second))
+	for name, js := range dashboardQueries {
+		for _, raw := range []bool{false, true} {
+			route := "rollup"
+			if raw {
+				route = "raw"
+			}
+			b.Run(name+"/"+route, func(b *testing.B) {
+				var q domain.Query
+				_ = json.Unmarshal([]byte(js), &q)
+				if err := q.Validate(gen.cat); err != nil {
+					b.Fatal(err)
+				}
+				req := app.QueryRequest{Query: &q, TenantID: "acme", Now: now, Location: time.UTC, RawOnly: raw}
+				for b.Loop() {
+					res, err := a.Query(ctx, req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if !raw && res.Route == "raw" {
+						b.Fatal("not routed to a rollup")
+					}
+				}
+			})
+		}
+	}
+}
