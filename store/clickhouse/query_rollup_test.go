@@ -85,7 +85,7 @@ func TestRollupRouteMatchesRawAndSQLite(t *testing.T) {
 		{domain.DimTeam: {"team-noc"}, domain.DimCustomer: {"cust-initech", "cust-umbrella"}}, {domain.DimContract: {}}}
 	routed, nonEmpty := 0, 0
 	for i := 0; i < 600; i++ {
-		q := rollupShaped(p.cat, gen.Query(""))
+		q := queryref.RollupShaped(p.cat, gen.Query(""))
 		scope := scopes[i%len(scopes)]
 		got, raw, lite := p.runRoutes(t, app.QueryRequest{Query: q, TenantID: "t1", Scope: scope, Now: now, Location: time.UTC})
 		if err := sameRoutes(got, raw, lite); err != nil {
@@ -238,59 +238,5 @@ func cloneQuery(t *testing.T, q *domain.Query) *domain.Query {
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
-	return &out
-}
-
-// rollupShaped keeps what a rollup of q's source can answer (copied from
-// store/sqlite's differential test): its dimensions as groups and
-// equality-family filters, the time field at the rollup's grain or
-// coarser, count/sum/avg of its measures, in UTC.
-func rollupShaped(cat *domain.Catalog, q *domain.Query) *domain.Query {
-	src, _ := cat.Source(q.Source)
-	if len(src.Rollups) == 0 {
-		return q
-	}
-	r := src.Rollups[0]
-	out := *q
-	out.TimeZone = "UTC"
-	out.Groups = nil
-	for _, g := range q.Groups {
-		if slices.Contains(r.Dimensions, g.Field) || (g.Field == r.TimeField && g.Granularity != "hour") {
-			out.Groups = append(out.Groups, g)
-		}
-	}
-	out.Metrics = nil
-	for _, m := range q.Metrics {
-		switch {
-		case m.Agg == "count", (m.Agg == "sum" || m.Agg == "avg") && slices.Contains(r.Measures, m.Field):
-			out.Metrics = append(out.Metrics, m)
-		case m.Agg == "ratio" && len(out.Metrics) >= 1:
-			m.Num, m.Den = out.Metrics[0].As, out.Metrics[len(out.Metrics)-1].As
-			out.Metrics = append(out.Metrics, m)
-		default:
-			out.Metrics = append(out.Metrics, domain.Metric{Agg: "count", As: m.As})
-		}
-	}
-	out.Filters = nil
-	for _, f := range q.Filters {
-		if len(f.And) == 0 && len(f.Or) == 0 && slices.Contains(r.Dimensions, f.Field) &&
-			slices.Contains([]string{"==", "=", "!=", "IN", "NOT_IN", "EXISTS", "NOT_EXISTS", "CONTAINS"}, f.Op) {
-			out.Filters = append(out.Filters, f)
-		}
-	}
-	aliases := map[string]bool{}
-	for _, g := range out.Groups {
-		aliases[g.Alias()] = true
-	}
-	for _, m := range out.Metrics {
-		aliases[m.As] = true
-	}
-	out.Order = nil
-	for _, o := range q.Order {
-		if aliases[o.By] {
-			out.Order = append(out.Order, o)
-		}
-	}
-	out.Subtotal = nil
 	return &out
 }
