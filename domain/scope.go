@@ -165,3 +165,33 @@ func EffectiveScope(policies []ScopePolicy) Scope {
 	}
 	return eff.Normalize()
 }
+
+// ScopeCondition is one predicate a scope puts on a source's rows: the
+// field must hold one of Values. A nil Field means no row passes: the
+// scope restricts a dimension the source does not carry, or allows no
+// value of it (fail closed).
+type ScopeCondition struct {
+	Field  *Field
+	Values []string
+}
+
+// Conditions turns s into the predicates a query compiler must AND into
+// every query over src, in dimension order so compiled SQL is stable.
+func (s Scope) Conditions(src *Source) []ScopeCondition {
+	dims := make([]string, 0, len(s))
+	for d := range s {
+		dims = append(dims, string(d))
+	}
+	slices.Sort(dims)
+	out := make([]ScopeCondition, 0, len(dims))
+	for _, d := range dims {
+		vals := s[Dimension(d)]
+		f, ok := src.ScopeField(Dimension(d))
+		if !ok || len(vals) == 0 {
+			out = append(out, ScopeCondition{})
+			continue
+		}
+		out = append(out, ScopeCondition{Field: f, Values: vals})
+	}
+	return out
+}

@@ -176,3 +176,19 @@ func TestScopeJSONRoundTrip(t *testing.T) {
 		t.Fatalf("got %v", out)
 	}
 }
+
+func TestScopeConditions(t *testing.T) {
+	src := &Source{Name: "s", Fields: []Field{{Name: "customer_id", Scope: DimCustomer}, {Name: "site_id", Scope: DimSite}}}
+	conds := Scope{DimSite: {"s1"}, DimCustomer: {"c1", "c2"}, DimTeam: {"t"}, DimContract: {}}.Conditions(src)
+	if len(conds) != 4 {
+		t.Fatalf("%d conditions", len(conds))
+	}
+	// Dimension order: contract, customer, site, team.
+	if conds[0].Field != nil || conds[1].Field.Name != "customer_id" || len(conds[1].Values) != 2 ||
+		conds[2].Field.Name != "site_id" || conds[3].Field != nil {
+		t.Fatalf("%+v", conds)
+	}
+	if len((Scope{}).Conditions(src)) != 0 {
+		t.Fatal("unrestricted scope adds conditions")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
@@ -33,8 +32,8 @@ var _ app.QueryEngine = (*Analytics)(nil)
 //     compares in milliseconds, are rounded per operator so the comparison
 //     keeps its meaning (see timeFilter).
 //   - Day-based time buckets start at the first instant of the local day,
-//     as internal/queryref defines them; store/sqlite's BucketStart differs
-//     only on days whose midnight DST skipped (see group).
+//     as internal/queryref and store/sqlite's BucketStart define them, also
+//     on days whose midnight DST skipped (see group).
 
 // chCompiled is a query in ClickHouse's dialect: identifiers come only from
 // the catalogue and validated aliases; every value is a bound argument.
@@ -221,23 +220,16 @@ func (a *Analytics) compileQuery(req app.QueryRequest, groups []domain.Group, or
 // (fail closed).
 func (c *queryCompiler) scope() []string {
 	var out []string
-	dims := make([]string, 0, len(c.req.Scope))
-	for d := range c.req.Scope {
-		dims = append(dims, string(d))
-	}
-	slices.Sort(dims)
-	for _, d := range dims {
-		vals := c.req.Scope[domain.Dimension(d)]
-		f, ok := c.src.ScopeField(domain.Dimension(d))
-		if !ok || len(vals) == 0 {
+	for _, cond := range c.req.Scope.Conditions(c.src) {
+		if cond.Field == nil {
 			out = append(out, "0 = 1")
 			continue
 		}
-		ph := make([]string, len(vals))
-		for i, v := range vals {
+		ph := make([]string, len(cond.Values))
+		for i, v := range cond.Values {
 			ph[i] = c.bind(v)
 		}
-		out = append(out, c.filterColumn(f)+" IN ("+strings.Join(ph, ", ")+")")
+		out = append(out, c.filterColumn(cond.Field)+" IN ("+strings.Join(ph, ", ")+")")
 	}
 	return out
 }

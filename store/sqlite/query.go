@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -168,23 +167,16 @@ func (a *Analytics) compile(req app.QueryRequest, groups []domain.Group, ordered
 // (fail closed).
 func (c *compiler) scope() []string {
 	var out []string
-	dims := make([]string, 0, len(c.req.Scope))
-	for d := range c.req.Scope {
-		dims = append(dims, string(d))
-	}
-	slices.Sort(dims)
-	for _, d := range dims {
-		vals := c.req.Scope[domain.Dimension(d)]
-		f, ok := c.src.ScopeField(domain.Dimension(d))
-		if !ok || len(vals) == 0 {
+	for _, cond := range c.req.Scope.Conditions(c.src) {
+		if cond.Field == nil {
 			out = append(out, "0 = 1")
 			continue
 		}
-		ph := make([]string, len(vals))
-		for i, v := range vals {
+		ph := make([]string, len(cond.Values))
+		for i, v := range cond.Values {
 			ph[i] = c.bind(v)
 		}
-		out = append(out, c.rawColumn(f)+" IN ("+strings.Join(ph, ", ")+")")
+		out = append(out, cond.Field.Name+" IN ("+strings.Join(ph, ", ")+")")
 	}
 	return out
 }

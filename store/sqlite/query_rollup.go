@@ -22,9 +22,6 @@ func (c *compiler) column(f *domain.Field) string {
 	return "NULLIF(" + f.Name + ", '')"
 }
 
-// rawColumn is the stored column of a dimension, for comparisons.
-func (c *compiler) rawColumn(f *domain.Field) string { return f.Name }
-
 // rollupFilter translates a covered filter to the rollup's encoding: null
 // dimensions are "", booleans 'true'/'false', so "not equal" and "exists"
 // must exclude "" explicitly to keep SQL's NULL semantics.
