@@ -79,6 +79,9 @@ type Deps struct {
 	Ingest *app.Ingest
 	// Queries runs query_json for users; nil leaves POST /api/query out.
 	Queries *app.Queries
+	// Realtime serves WebSocket /realtime and SSE /sse/dashboards/{id};
+	// nil leaves them out.
+	Realtime *RealtimeDeps
 	// UI is the embedded browser UI served at "/"; nil serves none.
 	UI    fs.FS
 	Ready []Check
@@ -122,6 +125,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		server.WithDisablePrintRoute(true),
 		server.WithSenseClientDisconnection(false),
 	)
+	// A hijacked connection (a WebSocket) lives for hours: hertz's pool of
+	// hijacked-connection wrappers would only keep them from being freed
+	// (hertz-contrib/websocket issue 21).
+	s.h.NoHijackConnPool = true
 	s.routes()
 	return s, nil
 }
@@ -189,6 +196,10 @@ func (s *Server) routes() {
 	if s.deps.Queries != nil {
 		authed.POST("/query", s.postQuery)
 		authed.POST("/query/drill", s.postDrill)
+	}
+	if s.deps.Realtime != nil {
+		h.GET("/realtime", s.realtimeWS)
+		h.GET("/sse/dashboards/:id", s.authenticate(), s.sseDashboard)
 	}
 	s.uiRoutes()
 }

@@ -1,0 +1,80 @@
+package actors
+
+import (
+	"time"
+
+	"github.com/anthdm/hollywood/actor"
+)
+
+// Messages of a dashboard actor.
+type (
+	dashJoin struct {
+		sess *actor.PID
+		out  *outbox
+	}
+	dashLeave struct{ sess *actor.PID }
+	dashFrame struct {
+		frame  Frame
+		banner bool
+	}
+	dashIdleCheck struct{}
+)
+
+// dashShared survives a restart: the sessions watching and the banner.
+type dashShared struct {
+	sessions map[string]*outbox
+	banner   *Frame
+}
+
+// dashboard is the DashboardActor of one open dashboard on this node: it
+// fans definition changes and banners out to the sessions watching it and
+// keeps the live banner for sessions that open the dashboard later. It
+// asks the hub to stop it a feed-idle time after its last session left.
+type dashboard struct {
+	rt     *Realtime
+	key    string
+	shared *dashShared
+	idle   *time.Timer
+}
+
+func newDashboard(rt *Realtime, key string) actor.Producer {
+	shared := &dashShared{sessions: map[string]*outbox{}}
+	return func() actor.Receiver { return &dashboard{rt: rt, key: key, shared: shared} }
+}
+
+// Receive implements actor.Receiver.
+func (d *dashboard) Receive(c *actor.Context) {
+	switch m := c.Message().(type) {
+	case actor.Stopped:
+		if d.idle != nil {
+			d.idle.Stop()
+		}
+	case dashJoin:
+		d.shared.sessions[m.sess.GetID()] = m.out
+		if d.idle != nil {
+			d.idle.Stop()
+			d.idle = nil
+		}
+		if d.shared.banner != nil {
+			m.out.push(outItem{f: *d.shared.banner})
+		}
+	case dashLeave:
+		delete(d.shared.sessions, m.sess.GetID())
+		if len(d.shared.sessions) == 0 && d.idle == nil {
+			engine, pid := c.Engine(), c.PID()
+			d.idle = time.AfterFunc(d.rt.cfg.FeedIdle, func() { engine.Send(pid, dashIdleCheck{}) })
+		}
+	case dashIdleCheck:
+		d.idle = nil
+		if len(d.shared.sessions) == 0 {
+			c.Send(c.Parent(), dashboardIdle{key: d.key, pid: c.PID()})
+		}
+	case dashFrame:
+		if m.banner {
+			d.shared.banner = &m.frame
+		}
+		for _, out := range d.shared.sessions {
+			out.push(outItem{f: m.frame})
+		}
+	}
+}

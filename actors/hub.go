@@ -1,0 +1,250 @@
+package actors
+
+import (
+	"github.com/anthdm/hollywood/actor"
+
+	"github.com/conductor/reports/app"
+)
+
+// Messages of the realtime hub.
+type (
+	// hubSubscribe adds a session's subscription to the feed of spec,
+	// spawning the feed when it is the first.
+	hubSubscribe struct {
+		spec    FeedSpec
+		sub     *feedSub
+		lastSeq int64
+	}
+	// hubUnsubscribe removes a session from a feed.
+	hubUnsubscribe struct {
+		key  string
+		sess *actor.PID
+	}
+	// hubResend asks a feed for a fresh snapshot for a session that fell
+	// behind.
+	hubResend struct {
+		key  string
+		sess *actor.PID
+	}
+	hubNotice struct{ n app.ChangeNotice }
+	hubReport struct{ tenantID, reportID string }
+	// hubDashboard is a frame for every session watching a dashboard; a
+	// banner is also kept for sessions that open it later.
+	hubDashboard struct {
+		tenantID, dashboardID string
+		frame                 Frame
+		banner                bool
+	}
+	// hubJoin and hubLeave track which sessions watch which dashboard.
+	hubJoin struct {
+		tenantID, dashboardID string
+		sess                  *actor.PID
+		out                   *outbox
+	}
+	hubLeave struct {
+		tenantID, dashboardID string
+		sess                  *actor.PID
+	}
+	// feedIdle is a feed asking to be stopped: it had no subscriber for
+	// the idle time. The hub decides, since a subscribe may be on its way.
+	feedIdle struct {
+		key string
+		pid *actor.PID
+	}
+	dashboardIdle struct {
+		key string
+		pid *actor.PID
+	}
+)
+
+// feedRef is the hub's record of a running feed.
+type feedRef struct {
+	pid  *actor.PID
+	spec FeedSpec
+	subs int // subscriptions the hub routed to it, minus removals
+}
+
+// hub routes subscriptions to feeds (one per FeedSpec.Key), change
+// notices to the feeds of their (tenant, source), and dashboard frames to
+// the dashboard actors. It is the parent of feeds and dashboards, so a
+// feed's crash is contained to that feed.
+type hub struct {
+	rt         *Realtime
+	starts     *int // incarnations so far (survives restarts)
+	feeds      map[string]*feedRef
+	byPID      map[string]string              // feed pid id -> key
+	bySource   map[string]map[string]struct{} // tenant\x00source -> keys
+	byReport   map[string]map[string]struct{} // tenant\x00report -> keys
+	dashboards map[string]*actor.PID          // tenant\x00dashboard -> actor
+	dashByPID  map[string]string
+}
+
+func newHub(rt *Realtime) actor.Producer {
+	starts := new(int)
+	return func() actor.Receiver {
+		return &hub{rt: rt, starts: starts}
+	}
+}
+
+func pairKey(a, b string) string { return a + "\x00" + b }
+
+// Receive implements actor.Receiver.
+func (h *hub) Receive(c *actor.Context) {
+	switch m := c.Message().(type) {
+	case actor.Started:
+		// State is rebuilt empty on a restart: the old incarnation's maps
+		// are lost, so its children (feeds, dashboards) are stopped and
+		// every session subscribes again, getting fresh snapshots.
+		h.reset(c)
+		c.Engine().Subscribe(c.PID())
+		if *h.starts++; *h.starts > 1 {
+			h.rt.resubscribeAll()
+		}
+	case actor.Stopped:
+		c.Engine().Unsubscribe(c.PID())
+	case hubSubscribe:
+		h.subscribe(c, m)
+	case hubUnsubscribe:
+		if ref, ok := h.feeds[m.key]; ok {
+			ref.subs--
+			c.Send(ref.pid, feedRemove{sess: m.sess})
+		}
+	case hubResend:
+		if ref, ok := h.feeds[m.key]; ok {
+			c.Send(ref.pid, feedResend{sess: m.sess})
+		}
+	case hubNotice:
+		for key := range h.bySource[pairKey(m.n.TenantID, m.n.Source)] {
+			c.Send(h.feeds[key].pid, feedChanged{})
+		}
+		if m.n.Source != "events" {
+			for key := range h.bySource[pairKey(m.n.TenantID, "events")] {
+				c.Send(h.feeds[key].pid, feedChanged{})
+			}
+		}
+	case hubReport:
+		for key := range h.byReport[pairKey(m.tenantID, m.reportID)] {
+			c.Send(h.feeds[key].pid, feedChanged{now: true})
+		}
+	case hubDashboard:
+		h.dashboard(c, m)
+	case hubJoin:
+		key := pairKey(m.tenantID, m.dashboardID)
+		pid, ok := h.dashboards[key]
+		if !ok {
+			pid = h.spawnChild(c, newDashboard(h.rt, key), "dashboard", 16)
+			h.dashboards[key] = pid
+			h.dashByPID[pid.GetID()] = key
+		}
+		c.Send(pid, dashJoin{sess: m.sess, out: m.out})
+	case hubLeave:
+		if pid, ok := h.dashboards[pairKey(m.tenantID, m.dashboardID)]; ok {
+			c.Send(pid, dashLeave{sess: m.sess})
+		}
+	case feedIdle:
+		if ref, ok := h.feeds[m.key]; ok && ref.pid.Equals(m.pid) && ref.subs <= 0 {
+			h.forget(m.key)
+			c.Engine().Poison(m.pid)
+		} else {
+			c.Send(m.pid, feedIdleRefused{})
+		}
+	case dashboardIdle:
+		if pid, ok := h.dashboards[m.key]; ok && pid.Equals(m.pid) {
+			delete(h.dashboards, m.key)
+			delete(h.dashByPID, pid.GetID())
+			c.Engine().Poison(pid)
+		}
+	case actor.ActorStoppedEvent:
+		h.stopped(m.PID)
+	}
+}
+
+func (h *hub) reset(c *actor.Context) {
+	for _, child := range c.Children() {
+		c.Engine().Poison(child)
+	}
+	h.feeds = map[string]*feedRef{}
+	h.byPID = map[string]string{}
+	h.bySource = map[string]map[string]struct{}{}
+	h.byReport = map[string]map[string]struct{}{}
+	h.dashboards = map[string]*actor.PID{}
+	h.dashByPID = map[string]string{}
+}
+
+func (h *hub) subscribe(c *actor.Context, m hubSubscribe) {
+	ref, ok := h.feeds[m.spec.Key]
+	if !ok {
+		pid := h.spawnChild(c, newFeed(h.rt, m.spec), "feed", feedInbox)
+		ref = &feedRef{pid: pid, spec: m.spec}
+		h.feeds[m.spec.Key] = ref
+		h.byPID[pid.GetID()] = m.spec.Key
+		h.rt.stats.feeds.Add(1)
+		if m.spec.Source != "" {
+			addIndex(h.bySource, pairKey(m.spec.TenantID, m.spec.Source), m.spec.Key)
+		}
+		if m.spec.ReportID != "" {
+			addIndex(h.byReport, pairKey(m.spec.TenantID, m.spec.ReportID), m.spec.Key)
+		}
+	}
+	ref.subs++
+	c.Send(ref.pid, feedAdd{sub: m.sub, lastSeq: m.lastSeq})
+}
+
+func (h *hub) dashboard(c *actor.Context, m hubDashboard) {
+	key := pairKey(m.tenantID, m.dashboardID)
+	pid, ok := h.dashboards[key]
+	if !ok {
+		return // nobody watches it on this node
+	}
+	c.Send(pid, dashFrame{frame: m.frame, banner: m.banner})
+}
+
+// spawnChild spawns a supervised child with the System's restart budget.
+func (h *hub) spawnChild(c *actor.Context, p actor.Producer, kind string, inbox int) *actor.PID {
+	cfg := h.rt.sys.cfg
+	return c.SpawnChild(supervise(p, int32(cfg.MaxRestarts), h.rt.log), kind,
+		actor.WithInboxSize(inbox),
+		actor.WithMaxRestarts(unreachableRestarts),
+		actor.WithRestartDelay(cfg.RestartDelay))
+}
+
+// stopped forgets a child that stopped for good (idle or out of restarts).
+func (h *hub) stopped(pid *actor.PID) {
+	if key, ok := h.byPID[pid.GetID()]; ok {
+		h.forget(key)
+	}
+	if key, ok := h.dashByPID[pid.GetID()]; ok {
+		delete(h.dashboards, key)
+		delete(h.dashByPID, pid.GetID())
+	}
+}
+
+func (h *hub) forget(key string) {
+	ref, ok := h.feeds[key]
+	if !ok {
+		return
+	}
+	delete(h.feeds, key)
+	delete(h.byPID, ref.pid.GetID())
+	h.rt.stats.feeds.Add(-1)
+	dropIndex(h.bySource, pairKey(ref.spec.TenantID, ref.spec.Source), key)
+	dropIndex(h.byReport, pairKey(ref.spec.TenantID, ref.spec.ReportID), key)
+}
+
+func addIndex(idx map[string]map[string]struct{}, k, key string) {
+	set, ok := idx[k]
+	if !ok {
+		set = map[string]struct{}{}
+		idx[k] = set
+	}
+	set[key] = struct{}{}
+}
+
+func dropIndex(idx map[string]map[string]struct{}, k, key string) {
+	if set, ok := idx[k]; ok {
+		delete(set, key)
+		if len(set) == 0 {
+			delete(idx, k)
+		}
+	}
+}

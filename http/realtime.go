@@ -1,0 +1,176 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	hz "github.com/cloudwego/hertz/pkg/app"
+	"github.com/hertz-contrib/websocket"
+
+	"github.com/conductor/reports/actors"
+	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+)
+
+// Realtime connection limits.
+const (
+	// MaxClientFrame is the largest frame a client may send; a bigger one
+	// closes the WebSocket with 1009 (message too big).
+	MaxClientFrame = 64 << 10
+	// realtimeWriteTimeout bounds one frame write to a slow client; the
+	// outbox's lag limit decides when to give up on it altogether.
+	realtimeWriteTimeout = 10 * time.Second
+	// wsReadBuffer is the per-connection read buffer. Client frames are
+	// small and the buffer does not limit message size (MaxClientFrame
+	// does), so it is kept small: there is one per idle session.
+	wsReadBuffer  = 512
+	wsWriteBuffer = 4096
+)
+
+// wsWritePool lends write buffers for the duration of one write only, so
+// idle connections hold none.
+var wsWritePool = &bufferPool{}
+
+type bufferPool struct{ p sync.Pool }
+
+func (b *bufferPool) Get() any  { return b.p.Get() }
+func (b *bufferPool) Put(v any) { b.p.Put(v) }
+
+// RealtimeDeps is the realtime layer the HTTP edge drives.
+type RealtimeDeps struct {
+	Realtime  *actors.Realtime
+	Heartbeat time.Duration // the Realtime's heartbeat, for read deadlines
+}
+
+// realtimeWS upgrades GET /realtime to a WebSocket after the Origin check
+// (403) and authentication (401), both before the upgrade.
+func (s *Server) realtimeWS(ctx context.Context, c *hz.RequestContext) {
+	origin := string(c.Request.Header.Peek("Origin"))
+	if origin != "" && !s.originAllowed(origin, string(c.Host())) {
+		writeError(ctx, c, s.log, &domain.Error{Code: domain.CodeForbidden, Field: "origin", Message: "origin not allowed"})
+		return
+	}
+	tok := bearerOrCookie(c)
+	p, err := s.deps.Identity.Authenticate(ctx, tok)
+	if err != nil {
+		writeError(ctx, c, s.log, err)
+		return
+	}
+	up := websocket.HertzUpgrader{
+		ReadBufferSize:  wsReadBuffer,
+		WriteBufferSize: wsWriteBuffer,
+		WriteBufferPool: wsWritePool,
+		CheckOrigin:     func(*hz.RequestContext) bool { return true }, // checked above
+		Error: func(c *hz.RequestContext, status int, reason error) {
+			c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: string(domain.CodeInvalid), Message: reason.Error()}})
+		},
+	}
+	_ = up.Upgrade(c, func(conn *websocket.Conn) {
+		s.serveWS(conn, p, s.revalidator(tok))
+	})
+}
+
+// revalidator re-authenticates a connection's credential at heartbeats.
+func (s *Server) revalidator(tok string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := s.deps.Identity.Authenticate(ctx, tok)
+		return err
+	}
+}
+
+// serveWS reads client frames until the connection ends; writes happen in
+// the session's outbox.
+func (s *Server) serveWS(conn *websocket.Conn, p domain.Principal, revalidate func(context.Context) error) {
+	t := &wsTransport{conn: conn}
+	sess, err := s.deps.Realtime.Realtime.Open(p, t, revalidate)
+	if err != nil {
+		t.Close("unavailable")
+		return
+	}
+	defer sess.Close("client_closed")
+	idle := 2*s.deps.Realtime.Heartbeat + 10*time.Second
+	conn.SetReadLimit(MaxClientFrame)
+	_ = conn.SetReadDeadline(time.Now().Add(idle))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(idle)) })
+	for {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(idle))
+		f, err := parseClientFrame(data)
+		if err != nil {
+			sess.Reject(string(domain.CodeInvalid), err.Error())
+			continue
+		}
+		sess.Handle(f)
+	}
+}
+
+// parseClientFrame decodes a client frame; filters may give a value or a
+// list of values per key.
+func parseClientFrame(data []byte) (app.ClientFrame, error) {
+	var f app.ClientFrame
+	if err := json.Unmarshal(data, &f); err != nil {
+		return f, errors.New("frame is not a JSON object of the realtime protocol")
+	}
+	if len(f.RawFilters) > 0 && string(f.RawFilters) != "null" {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(f.RawFilters, &raw); err != nil {
+			return f, errors.New("filters must be an object")
+		}
+		f.Filters = make(map[string][]string, len(raw))
+		for k, v := range raw {
+			var one string
+			if json.Unmarshal(v, &one) == nil {
+				f.Filters[k] = []string{one}
+				continue
+			}
+			var many []string
+			if err := json.Unmarshal(v, &many); err != nil {
+				return f, errors.New("filters." + k + " must be a string or a list of strings")
+			}
+			f.Filters[k] = many
+		}
+	}
+	return f, nil
+}
+
+// wsTransport writes frames to a WebSocket. The outbox calls Write and
+// Heartbeat from one goroutine at a time; Close may race with them, which
+// the websocket library allows for control frames and Close.
+type wsTransport struct {
+	conn *websocket.Conn
+	once sync.Once
+}
+
+func (t *wsTransport) Write(f actors.Frame) error {
+	_ = t.conn.SetWriteDeadline(time.Now().Add(realtimeWriteTimeout))
+	return t.conn.WriteMessage(websocket.TextMessage, f.Data)
+}
+
+func (t *wsTransport) Heartbeat() error {
+	return t.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(realtimeWriteTimeout))
+}
+
+func (t *wsTransport) Close(reason string) {
+	t.once.Do(func() {
+		code := websocket.ClosePolicyViolation
+		switch reason {
+		case "client_closed":
+			code = websocket.CloseNormalClosure
+		case "shutdown":
+			code = websocket.CloseGoingAway
+		case "write_failed":
+			code = websocket.CloseAbnormalClosure
+		}
+		if code != websocket.CloseAbnormalClosure {
+			_ = t.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason),
+				time.Now().Add(time.Second))
+		}
+		_ = t.conn.Close()
+	})
+}
