@@ -55,7 +55,7 @@ type historyEntry struct {
 // feed is the WidgetFeedActor: the one place a widget's data is computed
 // for every session sharing its FeedSpec.Key. On change notices it waits a
 // coalescing window, re-queries, diffs against its last result and pushes a
-// delta (or a snapshot when the rows were reordered) with the next seq.
+// delta (a snapshot when most rows changed) with the next seq.
 //
 // After a crash the restarted feed keeps its subscribers, starts a new seq
 // epoch (seqs stay increasing: they start at the start time in
@@ -190,13 +190,20 @@ func (f *feed) refresh(ctx context.Context) {
 		return
 	}
 	f.seq++
-	if d.Reordered || len(d.Upsert)+len(d.Delete) > len(res.Rows) {
+	if len(d.Upsert)+len(d.Delete) > len(res.Rows) {
+		// Most rows changed: the whole result is no bigger than the delta.
 		f.record(historyEntry{seq: f.seq, snapshot: true, f: f.snapshot()})
 		return
 	}
-	f.record(historyEntry{seq: f.seq, f: frameOf(app.DeltaFrame{Type: app.FrameDelta,
-		WidgetID: f.spec.WidgetID, Seq: f.seq, Upsert: orEmpty(d.Upsert), Delete: orEmpty(d.Delete),
-		Totals: res.Totals, At: f.rt.now().UnixMilli()})})
+	delta := app.DeltaFrame{Type: app.FrameDelta, WidgetID: f.spec.WidgetID, Seq: f.seq,
+		Upsert: orEmpty(d.Upsert), Delete: orEmpty(d.Delete), Totals: res.Totals, At: f.rt.now().UnixMilli()}
+	if d.Reordered {
+		delta.Order = make([][]any, len(res.Rows))
+		for i, r := range res.Rows {
+			delta.Order[i] = r[:min(f.spec.KeyColumns, len(r))]
+		}
+	}
+	f.record(historyEntry{seq: f.seq, f: frameOf(delta)})
 }
 
 func orEmpty(rows [][]any) [][]any {

@@ -42,13 +42,17 @@ type SnapshotFrame struct {
 	At         int64         `json:"at"` // unix ms of the data
 }
 
-// DeltaFrame changes a widget's rows since the frame with Seq-1.
+// DeltaFrame changes a widget's rows since the frame with Seq-1: rows in
+// Upsert replace the row with the same key or are appended; keys in Delete
+// are removed; when the row order changed (a ranking moved, a new key
+// sorts in the middle) Order lists every key in the new order.
 type DeltaFrame struct {
 	Type     string  `json:"type"`
 	WidgetID string  `json:"widgetId"`
 	Seq      int64   `json:"seq"`
 	Upsert   [][]any `json:"upsert"`
 	Delete   [][]any `json:"delete"`
+	Order    [][]any `json:"order,omitempty"`
 	Totals   []any   `json:"totals,omitempty"`
 	At       int64   `json:"at"`
 }

@@ -17,7 +17,8 @@ type RowDiff struct {
 	Delete [][]any
 	// Reordered is set when applying Upsert and Delete to the old rows, with
 	// new keys appended, would not give the new row order (an ordered top-N
-	// whose ranking moved): the receiver then needs the whole result.
+	// whose ranking moved, a new key sorting in the middle): the receiver
+	// then also needs the new order of the keys.
 	Reordered bool
 }
 

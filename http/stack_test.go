@@ -81,6 +81,7 @@ type stack struct {
 	ingest    *app.Ingest
 	stream    *inproc.Log
 	batches   chan int
+	notices   chan app.ChangeNotice // every change notice of ingest
 	cfg       Config
 	client    *stdhttp.Client
 }
@@ -92,6 +93,7 @@ type stackDeps struct {
 	cfg      Config
 	identity app.IdentityConfig
 	sso      app.TokenVerifier
+	realtime *RealtimeDeps
 }
 
 func newStack(t testing.TB, opts ...stackOpt) *stack {
@@ -133,7 +135,7 @@ func newStack(t testing.TB, opts ...stackOpt) *stack {
 		t.Fatal(err)
 	}
 	s.startIngest(t, path, log)
-	s.srv, err = New(d.cfg, Deps{Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now, d.cache),
+	s.srv, err = New(d.cfg, Deps{Realtime: d.realtime, Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now, d.cache),
 		Ready: []Check{{Name: "metadata", Check: store.Ping}, {Name: "flag", Check: func(context.Context) error {
 			if !s.ready.Load() {
 				return errors.New("not ready")
@@ -174,7 +176,16 @@ func (s *stack) startIngest(t testing.TB, path string, log *slog.Logger) {
 		t.Fatal(err)
 	}
 	s.stream = inproc.New(inproc.Config{})
-	s.ingest = app.NewIngest(cat, s.meta, s.analytics, s.stream.Publisher(), nil, time.Now, log, app.IngestConfig{})
+	s.notices = make(chan app.ChangeNotice, 4096)
+	notify := func(ns []app.ChangeNotice) {
+		for _, n := range ns {
+			select {
+			case s.notices <- n:
+			default:
+			}
+		}
+	}
+	s.ingest = app.NewIngest(cat, s.meta, s.analytics, s.stream.Publisher(), notify, time.Now, log, app.IngestConfig{})
 	system, err := actors.NewSystem(actors.SystemConfig{}, log)
 	if err != nil {
 		t.Fatal(err)
