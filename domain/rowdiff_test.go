@@ -67,7 +67,7 @@ func TestDiffRowsAppliedGivesTheNewRows(t *testing.T) {
 func TestRowKeysAndEquality(t *testing.T) {
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	cases := []struct {
-		a, b []any
+		a, b         []any
 		keyEq, rowEq bool
 	}{
 		{[]any{"1", int64(1)}, []any{int64(1), int64(1)}, false, false},
