@@ -24,8 +24,10 @@ test-deps:
 
 ## test: lint, every Go test with the race detector, then the end-to-end
 ## tests (internal/e2e, race-free: see its files) and the ClickHouse DDL/SQL
-## on a modern engine (chDB); total coverage >= COVER_MIN %
+## on a modern engine (chDB); the browser code's unit tests (node --test);
+## total coverage >= COVER_MIN %
 test: test-deps lint
+	node --test web/test/
 	$(GO) test -race -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-race.out ./...
 	$(GO) test -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-e2e.out ./internal/e2e/
 	CHDB_LIB_PATH=$(CHDB_LIB) $(GO) test -count=1 -tags chdb -run TestModernEngine ./store/clickhouse/
