@@ -26,6 +26,13 @@ var envelopeSchema []byte
 // published contract for the modules that produce events.
 func EnvelopeSchema() []byte { return append([]byte(nil), envelopeSchema...) }
 
+//go:embed realtime/frames.schema.json
+var framesSchema []byte
+
+// FramesSchema is the JSON Schema (2020-12) of the realtime frames sent
+// over WebSocket and SSE, client and server.
+func FramesSchema() []byte { return append([]byte(nil), framesSchema...) }
+
 //go:embed catalog/catalog.json
 var catalogJSON []byte
 
