@@ -1,0 +1,120 @@
+// Command realtime is the realtime load driver: it starts a reportsd (the
+// embedded default, demo data) on a loopback port, opens N WebSocket
+// sessions that all watch one widget of a demo dashboard, then ingests one
+// event at a time and measures, for every session, the time from the
+// ingest request to the widget's delta frame. It also reads the server's
+// resident memory before and after the sessions connect, for the memory
+// per idle session. Traffic goes to loopback only, bounded by -sessions and
+// -rounds.
+//
+//	go build -o bin/reportsd ./cmd/reportsd
+//	go run ./loadtest/realtime -server bin/reportsd -sessions 1000 -rounds 20
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "realtime:", err)
+		os.Exit(1)
+	}
+}
+
+// options of one run.
+type options struct {
+	server   string        // reportsd binary to start
+	sessions int           // WebSocket sessions on the widget
+	rounds   int           // events ingested, one per round
+	gap      time.Duration // pause between rounds
+	widget   string        // title (substring) of the widget to watch
+	timeout  time.Duration // wait for every session's frame in a round
+}
+
+func parse(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("realtime", flag.ContinueOnError)
+	fs.StringVar(&o.server, "server", "bin/reportsd", "reportsd binary to start")
+	fs.IntVar(&o.sessions, "sessions", 1000, "WebSocket sessions watching the widget")
+	fs.IntVar(&o.rounds, "rounds", 20, "events ingested (one per round)")
+	fs.DurationVar(&o.gap, "gap", 700*time.Millisecond, "pause between rounds")
+	fs.StringVar(&o.widget, "widget", "", "title substring of the widget to watch (default: the dashboard's first)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "how long a round waits for every session's frame")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.sessions < 1 || o.sessions > 20000 {
+		return o, errors.New("-sessions must be between 1 and 20000")
+	}
+	if o.rounds < 1 || o.rounds > 10000 {
+		return o, errors.New("-rounds must be between 1 and 10000")
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	o, err := parse(args)
+	if err != nil {
+		return err
+	}
+	srv, err := startServer(ctx, o.server)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	c := &client{base: srv.base}
+	if err := c.login("admin@acme.example", srv.password); err != nil {
+		return err
+	}
+	target, err := c.findWidget(o.widget)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "server pid %d on %s; widget %q (%s) of dashboard %s\n", srv.pid, srv.base, target.title, target.widgetID, target.dashboardID)
+
+	// One session first, so the feed exists before the baseline reading.
+	first, err := c.openSession(target)
+	if err != nil {
+		return err
+	}
+	defer first.close()
+	time.Sleep(2 * time.Second)
+	before, err := rss(srv.pid)
+	if err != nil {
+		return err
+	}
+	sessions, err := c.openSessions(ctx, target, o.sessions-1)
+	defer func() {
+		for _, s := range sessions {
+			s.close()
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	sessions = append(sessions, first)
+	time.Sleep(3 * time.Second)
+	after, err := rss(srv.pid)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "RSS %d KiB with 1 session, %d KiB with %d: %.1f KiB per idle session (server side, incl. its actor, socket buffers in user space, goroutine)\n",
+		before, after, len(sessions), float64(after-before)/float64(len(sessions)-1))
+
+	lat, missed, err := c.rounds(ctx, o, sessions)
+	if err != nil {
+		return err
+	}
+	report(out, lat, missed, len(sessions), o.rounds)
+	return nil
+}
