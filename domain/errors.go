@@ -80,3 +80,28 @@ func ErrorCode(err error) Code {
 
 // IsCode reports whether err carries code.
 func IsCode(err error, code Code) bool { return ErrorCode(err) == code }
+
+// VersionConflictError reports an optimistic-concurrency clash: the caller
+// edited version Expected of an object that is now at Current, so its
+// change would silently overwrite someone else's. It reads as a conflict
+// Error on the version field (errors.As), and carries Current so an editor
+// can reload and merge.
+type VersionConflictError struct {
+	What     string
+	Expected int64
+	Current  int64
+}
+
+func (e *VersionConflictError) Error() string {
+	return fmt.Sprintf("conflict: %s is at version %d, not %d (version)", e.What, e.Current, e.Expected)
+}
+
+// As makes a VersionConflictError read as a conflict domain.Error.
+func (e *VersionConflictError) As(target any) bool {
+	if t, ok := target.(**Error); ok {
+		*t = &Error{Code: CodeConflict, Field: "version",
+			Message: fmt.Sprintf("%s was changed by someone else (now at version %d); reload and retry", e.What, e.Current)}
+		return true
+	}
+	return false
+}
