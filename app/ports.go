@@ -43,6 +43,11 @@ type MetaReader interface {
 	GetGrant(ctx context.Context, tenantID, id string) (*domain.Grant, error)
 	ListGrants(ctx context.Context, tenantID string, ot domain.ObjectType, objectID string) ([]domain.Grant, error)
 
+	// GrantsToSubjects returns the grants on objects of type ot held by the
+	// user or by any of the teams: all a principal's grants in one read, so
+	// a listing decides visibility without a query per object.
+	GrantsToSubjects(ctx context.Context, tenantID string, ot domain.ObjectType, userID string, teamIDs []string) ([]domain.Grant, error)
+
 	GetScopePolicy(ctx context.Context, tenantID, id string) (*domain.ScopePolicy, error)
 	ListScopePolicies(ctx context.Context, tenantID string) ([]domain.ScopePolicy, error)
 	// PoliciesFor returns the policies on the user and on any of the teams.
@@ -56,6 +61,17 @@ type MetaReader interface {
 
 	// ListAudit returns rows matching f, newest first, at most f.Limit.
 	ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.AuditEntry, error)
+
+	GetReport(ctx context.Context, tenantID, id string) (*domain.Report, error)
+
+	GetDashboard(ctx context.Context, tenantID, id string) (*domain.Dashboard, error)
+	// ListDashboards returns the dashboards matching f by name, and how
+	// many match ignoring Limit and Offset (a Limit of 0 returns every
+	// match and ignores Offset).
+	ListDashboards(ctx context.Context, f domain.DashboardFilter) ([]domain.Dashboard, int, error)
+	GetWidget(ctx context.Context, tenantID, id string) (*domain.Widget, error)
+	// ListWidgets returns a dashboard's widgets by position.
+	ListWidgets(ctx context.Context, tenantID, dashboardID string) ([]domain.Widget, error)
 }
 
 // MetaWriter changes metadata. It is only reachable inside a transaction
@@ -91,6 +107,29 @@ type MetaWriter interface {
 	CreateAPIKey(ctx context.Context, k *domain.APIKey) error
 	// RevokeAPIKey stops a key at now (idempotent in effect).
 	RevokeAPIKey(ctx context.Context, tenantID, id string, now time.Time) error
+
+	// CreateReport inserts a report; owner, team and customer must exist in
+	// its tenant.
+	CreateReport(ctx context.Context, r *domain.Report) error
+
+	// CreateDashboard inserts a dashboard at version 1; owner, team and
+	// customer must exist in its tenant.
+	CreateDashboard(ctx context.Context, d *domain.Dashboard) error
+	// UpdateDashboard stores d's editable fields when the stored version is
+	// expected, and moves d.Version on by one (optimistic concurrency);
+	// otherwise it returns a *domain.VersionConflictError carrying the
+	// stored version, or not_found.
+	UpdateDashboard(ctx context.Context, d *domain.Dashboard, expected int64) error
+	// DeleteDashboard removes a dashboard with its widgets and grants;
+	// expected > 0 must match the stored version (0 deletes any version).
+	DeleteDashboard(ctx context.Context, tenantID, id string, expected int64) error
+	// CreateWidget inserts a widget on a dashboard of its tenant.
+	CreateWidget(ctx context.Context, w *domain.Widget) error
+	// UpdateWidget is UpdateDashboard for widgets; the dashboard of a
+	// widget never changes.
+	UpdateWidget(ctx context.Context, w *domain.Widget, expected int64) error
+	// DeleteWidget is DeleteDashboard for widgets.
+	DeleteWidget(ctx context.Context, tenantID, id string, expected int64) error
 
 	// AppendAudit adds one audit row. There is no update or delete: the
 	// table is append-only for the application (the schema enforces it).

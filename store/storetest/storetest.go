@@ -48,6 +48,11 @@ func MetaStore(t *testing.T, open Opener) {
 		{"AuditPagination", testAuditPagination},
 		{"AuditFilters", testAuditFilters},
 		{"TimesUTC", testTimesUTC},
+		{"Dashboards", testDashboards},
+		{"DashboardVersions", testDashboardVersions},
+		{"DashboardList", testDashboardList},
+		{"Widgets", testWidgets},
+		{"Reports", testReports},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

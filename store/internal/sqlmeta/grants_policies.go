@@ -160,3 +160,18 @@ func (x *Tx) DeleteScopePolicy(ctx context.Context, tenantID, id string) error {
 	return x.affectOne(ctx, "scope policy", "delete scope policy "+id,
 		"DELETE FROM scope_policies WHERE tenant_id = ? AND id = ?", tenantID, id)
 }
+
+// GrantsToSubjects returns the grants on objects of type ot held by the
+// user or any of teamIDs, oldest first.
+func (r Reader) GrantsToSubjects(ctx context.Context, tenantID string, ot domain.ObjectType, userID string, teamIDs []string) ([]domain.Grant, error) {
+	query := "SELECT " + grantCols + " FROM grants WHERE tenant_id = ? AND object_type = ? AND ((subject_type = 'user' AND subject_id = ?)"
+	args := []any{tenantID, string(ot), userID}
+	if len(teamIDs) > 0 {
+		query += " OR (subject_type = 'team' AND subject_id IN (" + placeholders(len(teamIDs)) + "))"
+		for _, id := range teamIDs {
+			args = append(args, id)
+		}
+	}
+	query += ") ORDER BY created_at, id"
+	return listAll(ctx, r, "grants", scanGrant, query, args...)
+}
