@@ -35,7 +35,7 @@ func scanDashboard(s scanner) (*domain.Dashboard, error) {
 }
 
 // nullable stores an optional reference: NULL when empty, because a
-// composite foreign key is only skipped for NULL (never '').
+// composite foreign key is only skipped for NULL, never for an empty string.
 func nullable(id string) any {
 	if id == "" {
 		return nil
