@@ -138,15 +138,46 @@ func (s *Queries) Run(ctx context.Context, p domain.Principal, q *domain.Query, 
 	if err := q.Validate(s.cat); err != nil {
 		return nil, err
 	}
-	loc := time.UTC
-	if q.TimeZone != "" {
-		l, err := time.LoadLocation(q.TimeZone)
-		if err != nil {
-			return nil, domain.Invalid("time_zone", "unknown time zone %q", q.TimeZone)
-		}
-		loc = l
+	loc, err := QueryLocation(q)
+	if err != nil {
+		return nil, err
 	}
-	req := QueryRequest{Query: q, TenantID: p.TenantID, Scope: p.Scope, Now: s.now(), Location: loc}
+	return s.run(ctx, QueryRequest{Query: q, TenantID: p.TenantID, Scope: p.Scope, Now: s.now(), Location: loc}, explain)
+}
+
+// RunRequest runs an effective query built by another use case (a
+// dashboard widget's, with global filters folded in). The query is
+// validated again, so no caller can slip an unchecked field name to a
+// compiler; a zero Now is the clock's.
+func (s *Queries) RunRequest(ctx context.Context, req QueryRequest) (*QueryResult, error) {
+	if req.Query == nil || req.TenantID == "" || req.Location == nil {
+		return nil, domain.Errorf(domain.CodeInternal, "query request without query, tenant or zone")
+	}
+	if err := req.Query.Validate(s.cat); err != nil {
+		return nil, err
+	}
+	if req.Now.IsZero() {
+		req.Now = s.now()
+	}
+	return s.run(ctx, req, false)
+}
+
+// QueryLocation loads q's time zone (UTC when unset).
+func QueryLocation(q *domain.Query) (*time.Location, error) {
+	if q.TimeZone == "" {
+		return time.UTC, nil
+	}
+	l, err := time.LoadLocation(q.TimeZone)
+	if err != nil {
+		return nil, domain.Invalid("time_zone", "unknown time zone %q", q.TimeZone)
+	}
+	return l, nil
+}
+
+// run executes an effective request with its totals, subtotals and
+// comparison. With a cache, "now" moves in CacheResolution steps so
+// repeated dashboard queries share entries.
+func (s *Queries) run(ctx context.Context, req QueryRequest, explain bool) (*QueryResult, error) {
 	if s.cache != nil && !explain {
 		req.Now = req.Now.Truncate(CacheResolution)
 	}
@@ -160,7 +191,7 @@ func (s *Queries) Run(ctx context.Context, p domain.Principal, q *domain.Query, 
 	if err := s.subtotals(ctx, req, res); err != nil {
 		return nil, err
 	}
-	if q.Compare != "" {
+	if req.Query.Compare != "" {
 		if res.Compare, err = s.compare(ctx, req); err != nil {
 			return nil, err
 		}
@@ -320,13 +351,9 @@ func (s *Queries) Drill(ctx context.Context, p domain.Principal, q *domain.Query
 	if err := q.Validate(s.cat); err != nil {
 		return nil, nil, err
 	}
-	loc := time.UTC
-	if q.TimeZone != "" {
-		l, err := time.LoadLocation(q.TimeZone)
-		if err != nil {
-			return nil, nil, domain.Invalid("time_zone", "unknown time zone %q", q.TimeZone)
-		}
-		loc = l
+	loc, err := QueryLocation(q)
+	if err != nil {
+		return nil, nil, err
 	}
 	next, err := q.DrillDown(s.cat, hierarchy, path, loc)
 	if err != nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/conductor/reports/domain"
@@ -79,4 +80,59 @@ func PolicyView(p *domain.ScopePolicy) PolicyJSON {
 type MembershipJSON struct {
 	TeamID string `json:"team_id"`
 	UserID string `json:"user_id"`
+}
+
+// DashboardJSON is a dashboard's definition.
+type DashboardJSON struct {
+	ID              string          `json:"id"`
+	Name            string          `json:"name"`
+	Description     string          `json:"description"`
+	LayoutJSON      json.RawMessage `json:"layout_json"`
+	FiltersJSON     json.RawMessage `json:"filters_json"`
+	OwnerID         string          `json:"owner_id"`
+	TeamID          string          `json:"team_id,omitempty"`
+	CustomerID      string          `json:"customer_id,omitempty"`
+	Visibility      string          `json:"visibility"`
+	RealtimeEnabled bool            `json:"realtime_enabled"`
+	Version         int64           `json:"version"`
+	CreatedAt       time.Time       `json:"created_at"`
+	UpdatedAt       time.Time       `json:"updated_at"`
+}
+
+// rawOrEmpty keeps a JSON column an object in answers even when unset.
+func rawOrEmpty(m json.RawMessage) json.RawMessage {
+	if len(m) == 0 {
+		return json.RawMessage(`{}`)
+	}
+	return m
+}
+
+// DashboardView renders d.
+func DashboardView(d *domain.Dashboard) DashboardJSON {
+	return DashboardJSON{ID: d.ID, Name: d.Name, Description: d.Description, LayoutJSON: rawOrEmpty(d.LayoutJSON),
+		FiltersJSON: rawOrEmpty(d.FiltersJSON), OwnerID: d.OwnerID, TeamID: d.TeamID, CustomerID: d.CustomerID,
+		Visibility: string(d.Visibility), RealtimeEnabled: d.RealtimeEnabled, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+}
+
+// WidgetJSON is a widget's definition.
+type WidgetJSON struct {
+	ID                 string          `json:"id"`
+	DashboardID        string          `json:"dashboard_id"`
+	Type               string          `json:"type"`
+	Viz                string          `json:"viz"`
+	Title              string          `json:"title"`
+	ConfigJSON         json.RawMessage `json:"config_json"`
+	Position           int             `json:"position"`
+	RefreshIntervalSec int             `json:"refresh_interval_sec"`
+	RealtimeChannel    string          `json:"realtime_channel,omitempty"`
+	Version            int64           `json:"version"`
+	CreatedAt          time.Time       `json:"created_at"`
+	UpdatedAt          time.Time       `json:"updated_at"`
+}
+
+// WidgetView renders w.
+func WidgetView(w *domain.Widget) WidgetJSON {
+	return WidgetJSON{ID: w.ID, DashboardID: w.DashboardID, Type: string(w.Type), Viz: string(w.Viz), Title: w.Title,
+		ConfigJSON: rawOrEmpty(w.ConfigJSON), Position: w.Position, RefreshIntervalSec: w.RefreshIntervalSec,
+		RealtimeChannel: w.RealtimeChannel, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 }

@@ -92,7 +92,7 @@ func (c *WidgetConfig) Validate(typ WidgetType, cat *Catalog, reportQuery *Query
 	q := reportQuery
 	if c.Query != nil {
 		if err := c.Query.Validate(cat); err != nil {
-			return prefixProblems(err, "config.query.")
+			return PrefixProblems(err, "config.query.")
 		}
 		q = c.Query
 	}
@@ -109,9 +109,10 @@ func (c *WidgetConfig) Validate(typ WidgetType, cat *Catalog, reportQuery *Query
 	return c.KPI.validate(q)
 }
 
-// prefixProblems moves a query's validation problems under prefix, so the
-// editor marks the right field of the widget form.
-func prefixProblems(err error, prefix string) error {
+// PrefixProblems moves a query's validation problems under prefix (e.g.
+// "config.query."), so an editor marks the right field of the form the
+// query sits in; other errors are returned as they are.
+func PrefixProblems(err error, prefix string) error {
 	ve, ok := err.(*ValidationError)
 	if !ok {
 		return err
