@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/conductor/reports/domain"
 )
@@ -117,9 +118,10 @@ func feedKey(req QueryRequest, w *domain.Widget, f GlobalFilters) string {
 // WidgetData is one widget of a viewed dashboard: its result, or the error
 // that widget alone failed with. Text widgets have neither.
 type WidgetData struct {
-	Widget domain.Widget
-	Result *QueryResult
-	Err    error
+	Widget  domain.Widget
+	Result  *QueryResult
+	Err     error
+	Elapsed time.Duration // building and running its query
 }
 
 // ViewedDashboard is a dashboard with every widget's data for one viewer.
@@ -156,11 +158,12 @@ func (s *Dashboards) View(ctx context.Context, p domain.Principal, id string, f 
 		sem <- struct{}{}
 		go func(wd *WidgetData) {
 			defer func() { <-sem; wg.Done() }()
+			start := time.Now()
 			t, err := s.target(ctx, p, d, &wd.Widget, f)
 			if err == nil {
 				wd.Result, err = s.RunWidget(ctx, t)
 			}
-			wd.Err = err
+			wd.Err, wd.Elapsed = err, time.Since(start)
 		}(&out.Widgets[i])
 	}
 	wg.Wait()

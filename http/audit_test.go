@@ -97,11 +97,35 @@ var mutations = []mutation{
 			"subject_id": s.newUser(admin, "p@alpha.example"), "scope": map[string][]string{"site": {"s1"}}})
 		return "/api/scope-policies/" + id, nil, admin
 	}, false},
+	{"POST", "/api/dashboards", "dashboard.create", func(s *stack, admin string) (string, any, string) {
+		return "/api/dashboards", map[string]any{"name": "NOC", "visibility": "public"}, admin
+	}, false},
+	{"PUT", "/api/dashboards/:id", "dashboard.update", func(s *stack, admin string) (string, any, string) {
+		return "/api/dashboards/" + s.newDashboard(admin, "NOC"), map[string]any{"name": "NOC v2", "version": 1}, admin
+	}, false},
+	{"DELETE", "/api/dashboards/:id", "dashboard.delete", func(s *stack, admin string) (string, any, string) {
+		return "/api/dashboards/" + s.newDashboard(admin, "NOC"), nil, admin
+	}, false},
+	{"POST", "/api/dashboards/:id/duplicate", "dashboard.duplicate", func(s *stack, admin string) (string, any, string) {
+		d := s.newDashboard(admin, "NOC")
+		s.newWidget(admin, d, countByCustomer)
+		return "/api/dashboards/" + d + "/duplicate", nil, admin
+	}, false},
+	{"POST", "/api/widgets", "widget.create", func(s *stack, admin string) (string, any, string) {
+		return "/api/widgets", widgetBody(s.newDashboard(admin, "NOC"), countByCustomer), admin
+	}, false},
+	{"PUT", "/api/widgets/:id", "widget.update", func(s *stack, admin string) (string, any, string) {
+		w := s.newWidget(admin, s.newDashboard(admin, "NOC"), countByCustomer)
+		return "/api/widgets/" + w, map[string]any{"title": "Renamed", "version": 1}, admin
+	}, false},
+	{"DELETE", "/api/widgets/:id", "widget.delete", func(s *stack, admin string) (string, any, string) {
+		return "/api/widgets/" + s.newWidget(admin, s.newDashboard(admin, "NOC"), countByCustomer), nil, admin
+	}, false},
 }
 
 // readOnlyPosts are POST routes that change nothing (their bodies are
 // too rich for a query string), so they write no audit row.
-var readOnlyPosts = map[string]bool{"/api/query": true, "/api/query/drill": true}
+var readOnlyPosts = map[string]bool{"/api/query": true, "/api/query/drill": true, "/api/widgets/:id/drill": true}
 
 func isMutating(method string) bool {
 	switch method {

@@ -84,8 +84,7 @@ func (s *Server) answerQuery(ctx context.Context, c *hz.RequestContext, ran *dom
 		writeError(ctx, c, s.log, err)
 		return
 	}
-	c.JSON(200, queryResponse{Columns: res.Columns, Rows: res.Rows, Totals: res.Totals, Subtotals: res.Subtotals,
-		Compare: res.Compare, Query: ran, Meta: queryMeta{
-			Route: res.Route, Cache: cacheState(res.Cache), SQLMS: float64(time.Since(start).Microseconds()) / 1000, Rows: len(res.Rows),
-			SQL: res.SQL, Args: res.Args}})
+	out := resultJSON(ran, res, time.Since(start))
+	out.Meta.SQL, out.Meta.Args = res.SQL, res.Args
+	c.JSON(200, out)
 }

@@ -82,6 +82,8 @@ type Deps struct {
 	// Realtime serves WebSocket /realtime and SSE /sse/dashboards/{id};
 	// nil leaves them out.
 	Realtime *RealtimeDeps
+	// Dashboards serves dashboards and widgets; nil leaves their routes out.
+	Dashboards *app.Dashboards
 	// UI is the embedded browser UI served at "/"; nil serves none.
 	UI    fs.FS
 	Ready []Check
@@ -201,5 +203,6 @@ func (s *Server) routes() {
 		h.GET("/realtime", s.realtimeWS)
 		h.GET("/sse/dashboards/:id", s.authenticate(), s.sseDashboard)
 	}
+	s.dashboardRoutes(authed)
 	s.uiRoutes()
 }

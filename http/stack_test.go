@@ -84,6 +84,7 @@ type stack struct {
 	notices   chan app.ChangeNotice // every change notice of ingest
 	cfg       Config
 	client    *stdhttp.Client
+	dash      *app.Dashboards
 }
 
 type stackOpt func(*stackDeps)
@@ -135,7 +136,10 @@ func newStack(t testing.TB, opts ...stackOpt) *stack {
 		t.Fatal(err)
 	}
 	s.startIngest(t, path, log)
-	s.srv, err = New(d.cfg, Deps{Realtime: d.realtime, Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now, d.cache),
+	queries := app.NewQueries(s.analytics, s.analytics.Catalog(), time.Now, d.cache)
+	s.dash = app.NewDashboards(s.meta, queries, s.analytics.Catalog(), time.Now, log)
+	s.srv, err = New(d.cfg, Deps{Realtime: d.realtime, Identity: identity, Admin: app.NewAdmin(s.meta, time.Now, log, cheapArgon), Log: log, Ingest: s.ingest, UI: web.Static(), Queries: queries,
+		Dashboards: s.dash,
 		Ready: []Check{{Name: "metadata", Check: store.Ping}, {Name: "flag", Check: func(context.Context) error {
 			if !s.ready.Load() {
 				return errors.New("not ready")
