@@ -52,9 +52,10 @@ var demoStructure = struct {
 	},
 }
 
-// SeedDemo creates the demo tenant "acme" with its organisation and the
-// demo users, or, when it exists, sets the demo users' password to
-// password. It is idempotent and audited.
+// SeedDemo creates the demo tenant "acme" with its organisation, the demo
+// users and the ready-made dashboards, or, when it exists, sets the demo
+// users' password to password and adds the dashboards if it has none. It
+// is idempotent and audited.
 func (b *Bootstrap) SeedDemo(ctx context.Context, password string) error {
 	if err := domain.ValidatePassword(password); err != nil {
 		return err
@@ -63,7 +64,10 @@ func (b *Bootstrap) SeedDemo(ctx context.Context, password string) error {
 	return b.meta.InTx(ctx, func(tx MetaTx) error {
 		t, err := tx.GetTenantBySlug(ctx, DemoTenantSlug)
 		if err == nil {
-			return b.resetDemoPasswords(ctx, tx, t.ID, password)
+			if err := b.resetDemoPasswords(ctx, tx, t.ID, password); err != nil {
+				return err
+			}
+			return b.ensureDemoDashboards(ctx, tx, t.ID)
 		}
 		if !domain.IsCode(err, domain.CodeNotFound) {
 			return err
@@ -75,6 +79,9 @@ func (b *Bootstrap) SeedDemo(ctx context.Context, password string) error {
 			return err
 		}
 		if err := b.seedDemoOrg(ctx, tx, t.ID, password); err != nil {
+			return err
+		}
+		if err := b.ensureDemoDashboards(ctx, tx, t.ID); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, now, &Change{TenantID: t.ID, Action: "demo.seed", ObjectType: "tenant", ObjectID: t.ID, After: TenantView(t)})

@@ -127,7 +127,12 @@ func TestServeDemoHealthLoginAndShutdown(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("demo admin login: %v %v", err, resp)
 	}
+	var login struct {
+		Token string `json:"token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&login)
 	resp.Body.Close()
+	checkDemoDashboard(t, base, login.Token)
 	if code := stop(); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
@@ -272,5 +277,42 @@ func TestConfigPrecedenceAndDefaults(t *testing.T) {
 	}
 	if l := newLogger(Config{LogLevel: "debug", LogFormat: "json"}, io.Discard); !l.Enabled(context.Background(), -4) {
 		t.Fatal("debug level not applied")
+	}
+}
+
+// checkDemoDashboard opens the demo's NOC dashboard: the server serves the
+// dashboard routes and every ready-made widget answers data, not an error.
+func checkDemoDashboard(t *testing.T, base, token string) {
+	t.Helper()
+	get := func(path string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %v %v", path, resp.StatusCode, out, err)
+		}
+		return out
+	}
+	list := get("/api/dashboards?q=noc")
+	items, _ := list["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["realtime_enabled"] != true {
+		t.Fatalf("demo dashboards: %v", list)
+	}
+	view := get("/api/dashboards/" + items[0].(map[string]any)["id"].(string) + "/view?range=last_30d")
+	widgets, _ := view["widgets"].([]any)
+	if len(widgets) != 6 {
+		t.Fatalf("NOC widgets: %v", view)
+	}
+	for _, w := range widgets {
+		w := w.(map[string]any)
+		if w["error"] != nil || w["data"] == nil {
+			t.Errorf("widget %s: %v", w["title"], w)
+		}
 	}
 }

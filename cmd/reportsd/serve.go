@@ -99,14 +99,19 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var dashboards *app.Dashboards
+	if queries != nil {
+		dashboards = app.NewDashboards(meta, queries, pipe.catalog, time.Now, log)
+	}
 	srv, err := rhttp.New(rhttp.Config{Addr: cfg.Listen, MaxBodyBytes: cfg.MaxBodyBytes, ShutdownTimeout: cfg.ShutdownTimeout,
 		SecureCookies: cfg.SecureCookies, AllowedOrigins: cfg.AllowedOrigins}, rhttp.Deps{
-		Identity: identity,
-		Admin:    app.NewAdmin(meta, time.Now, log, app.Argon2Params{}),
-		Ingest:   pipe.ingest,
-		UI:       web.Static(),
-		Queries:  queries,
-		Log:      log,
+		Identity:   identity,
+		Admin:      app.NewAdmin(meta, time.Now, log, app.Argon2Params{}),
+		Ingest:     pipe.ingest,
+		UI:         web.Static(),
+		Queries:    queries,
+		Dashboards: dashboards,
+		Log:        log,
 		Ready: []rhttp.Check{
 			{Name: "metadata", Check: meta.Ping},
 			{Name: "analytics", Check: pipe.analytics.Ping},
