@@ -88,6 +88,14 @@ type Config struct {
 	// EventMaxFuture and EventMaxAge bound occurred_at; defaults 1h, 9600h.
 	EventMaxFuture time.Duration
 	EventMaxAge    time.Duration
+	// Realtime tunes widget feeds and sessions (zero values take the
+	// actors.Default* values: 250ms coalescing, 30s feed idle, 256-frame
+	// outboxes, 30s lag, 25s heartbeats).
+	RealtimeCoalesce  time.Duration
+	RealtimeFeedIdle  time.Duration
+	RealtimeOutbox    int
+	RealtimeMaxLag    time.Duration
+	RealtimeHeartbeat time.Duration
 	// Live makes `serve --demo` produce this many demo events per second.
 	Live float64
 	// SeedEvents is how many demo events `seed` (and `serve --demo` on an
@@ -190,6 +198,11 @@ var settings = []setting{
 	{"clickhouse-password", "REPORTS_CLICKHOUSE_PASSWORD", "", "ClickHouse password", str(func(c *Config) *string { return &c.ClickHousePassword })},
 	{"stream-capacity", "REPORTS_STREAM_CAPACITY", "65536", "in-process event log capacity (embedded mode)", intSetting(func(c *Config) *int { return &c.StreamCapacity }, 1)},
 	{"ingest-batch", "REPORTS_INGEST_BATCH", "500", "events per ingest batch", intSetting(func(c *Config) *int { return &c.IngestBatch }, 1)},
+	{"realtime-coalesce", "REPORTS_REALTIME_COALESCE", "250ms", "widget feeds gather change notices this long before re-querying", dur(func(c *Config) *time.Duration { return &c.RealtimeCoalesce })},
+	{"realtime-feed-idle", "REPORTS_REALTIME_FEED_IDLE", "30s", "a widget feed without subscribers stops after this", dur(func(c *Config) *time.Duration { return &c.RealtimeFeedIdle })},
+	{"realtime-outbox", "REPORTS_REALTIME_OUTBOX", "256", "frames queued per realtime connection before a slow client is resynced", intSetting(func(c *Config) *int { return &c.RealtimeOutbox }, 1)},
+	{"realtime-max-lag", "REPORTS_REALTIME_MAX_LAG", "30s", "a client behind for longer is disconnected", dur(func(c *Config) *time.Duration { return &c.RealtimeMaxLag })},
+	{"realtime-heartbeat", "REPORTS_REALTIME_HEARTBEAT", "25s", "WebSocket ping / SSE comment interval; credentials re-checked at each", dur(func(c *Config) *time.Duration { return &c.RealtimeHeartbeat })},
 	{"event-max-future", "REPORTS_EVENT_MAX_FUTURE", "1h", "refuse events that happened further in the future", dur(func(c *Config) *time.Duration { return &c.EventMaxFuture })},
 	{"event-max-age", "REPORTS_EVENT_MAX_AGE", "9600h", "refuse events older than this (400 days)", dur(func(c *Config) *time.Duration { return &c.EventMaxAge })},
 	{"live", "REPORTS_LIVE", "0", "with --demo: demo events per second to keep producing", func(c *Config, v string) error {

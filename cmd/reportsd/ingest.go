@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/anthdm/hollywood/actor"
@@ -34,6 +35,8 @@ type pipeline struct {
 	consumer  func() (app.EventConsumer, error)
 	ingest    *app.Ingest
 	notices   *app.NoticeHub
+	// realtime hears change notices once it runs (startRealtime).
+	realtime atomic.Pointer[actors.Realtime]
 }
 
 // openPipeline builds the configured stream and analytics store (embedded:
@@ -144,6 +147,11 @@ func (p *pipeline) queries(ctx context.Context) (*app.Queries, error) {
 					return
 				}
 				q.Invalidate(n)
+				// After the invalidation, so a feed's re-query never
+				// reads the stale cached result.
+				if rt := p.realtime.Load(); rt != nil {
+					rt.Notify(n)
+				}
 			}
 		}
 	}()

@@ -100,8 +100,17 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	var dashboards *app.Dashboards
+	var realtime *rhttp.RealtimeDeps
 	if queries != nil {
 		dashboards = app.NewDashboards(meta, queries, pipe.catalog, time.Now, log)
+		rt, err := startRealtime(system, cfg, dashboards, pipe, log)
+		if err != nil {
+			return fmt.Errorf("realtime: %w", err)
+		}
+		// Before the HTTP drain: open WebSockets and event streams would
+		// hold it until its timeout.
+		defer rt.Close()
+		realtime = &rhttp.RealtimeDeps{Realtime: rt, Heartbeat: cfg.RealtimeHeartbeat}
 	}
 	srv, err := rhttp.New(rhttp.Config{Addr: cfg.Listen, MaxBodyBytes: cfg.MaxBodyBytes, ShutdownTimeout: cfg.ShutdownTimeout,
 		SecureCookies: cfg.SecureCookies, AllowedOrigins: cfg.AllowedOrigins}, rhttp.Deps{
@@ -111,6 +120,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		UI:         web.Static(),
 		Queries:    queries,
 		Dashboards: dashboards,
+		Realtime:   realtime,
 		Log:        log,
 		Ready: []rhttp.Check{
 			{Name: "metadata", Check: meta.Ping},
@@ -141,6 +151,9 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "drain", cfg.ShutdownTimeout.String())
+	if realtime != nil {
+		realtime.Realtime.Close()
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.Canceled) {
