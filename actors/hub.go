@@ -67,16 +67,17 @@ type feedRef struct {
 // hub routes subscriptions to feeds (one per FeedSpec.Key), change
 // notices to the feeds of their (tenant, source), and dashboard frames to
 // the dashboard actors. It is the parent of feeds and dashboards, so a
-// feed's crash is contained to that feed.
+// feed's crash is contained to that feed. It does not follow the engine's
+// event stream (every actor's lifecycle, thousands of sessions): a child
+// retired after its restarts is noticed, by its absence from the
+// children, when it is next needed.
 type hub struct {
 	rt         *Realtime
 	starts     *int // incarnations so far (survives restarts)
 	feeds      map[string]*feedRef
-	byPID      map[string]string              // feed pid id -> key
 	bySource   map[string]map[string]struct{} // tenant\x00source -> keys
 	byReport   map[string]map[string]struct{} // tenant\x00report -> keys
 	dashboards map[string]*actor.PID          // tenant\x00dashboard -> actor
-	dashByPID  map[string]string
 }
 
 func newHub(rt *Realtime) actor.Producer {
@@ -96,12 +97,9 @@ func (h *hub) Receive(c *actor.Context) {
 		// are lost, so its children (feeds, dashboards) are stopped and
 		// every session subscribes again, getting fresh snapshots.
 		h.reset(c)
-		c.Engine().Subscribe(c.PID())
 		if *h.starts++; *h.starts > 1 {
 			h.rt.resubscribeAll()
 		}
-	case actor.Stopped:
-		c.Engine().Unsubscribe(c.PID())
 	case hubSubscribe:
 		h.subscribe(c, m)
 	case hubUnsubscribe:
@@ -131,10 +129,9 @@ func (h *hub) Receive(c *actor.Context) {
 	case hubJoin:
 		key := pairKey(m.tenantID, m.dashboardID)
 		pid, ok := h.dashboards[key]
-		if !ok {
+		if !ok || c.Child(pid.GetID()) == nil {
 			pid = h.spawnChild(c, newDashboard(h.rt, key), "dashboard", 16)
 			h.dashboards[key] = pid
-			h.dashByPID[pid.GetID()] = key
 		}
 		c.Send(pid, dashJoin{sess: m.sess, out: m.out})
 	case hubLeave:
@@ -151,11 +148,8 @@ func (h *hub) Receive(c *actor.Context) {
 	case dashboardIdle:
 		if pid, ok := h.dashboards[m.key]; ok && pid.Equals(m.pid) {
 			delete(h.dashboards, m.key)
-			delete(h.dashByPID, pid.GetID())
 			c.Engine().Poison(pid)
 		}
-	case actor.ActorStoppedEvent:
-		h.stopped(m.PID)
 	}
 }
 
@@ -164,20 +158,22 @@ func (h *hub) reset(c *actor.Context) {
 		c.Engine().Poison(child)
 	}
 	h.feeds = map[string]*feedRef{}
-	h.byPID = map[string]string{}
 	h.bySource = map[string]map[string]struct{}{}
 	h.byReport = map[string]map[string]struct{}{}
 	h.dashboards = map[string]*actor.PID{}
-	h.dashByPID = map[string]string{}
 }
 
 func (h *hub) subscribe(c *actor.Context, m hubSubscribe) {
 	ref, ok := h.feeds[m.spec.Key]
+	if ok && c.Child(ref.pid.GetID()) == nil {
+		// Retired after using up its restarts: start a fresh one.
+		h.forget(m.spec.Key)
+		ok = false
+	}
 	if !ok {
 		pid := h.spawnChild(c, newFeed(h.rt, m.spec), "feed", feedInbox)
 		ref = &feedRef{pid: pid, spec: m.spec}
 		h.feeds[m.spec.Key] = ref
-		h.byPID[pid.GetID()] = m.spec.Key
 		h.rt.stats.feeds.Add(1)
 		if m.spec.Source != "" {
 			addIndex(h.bySource, pairKey(m.spec.TenantID, m.spec.Source), m.spec.Key)
@@ -208,24 +204,12 @@ func (h *hub) spawnChild(c *actor.Context, p actor.Producer, kind string, inbox 
 		actor.WithRestartDelay(cfg.RestartDelay))
 }
 
-// stopped forgets a child that stopped for good (idle or out of restarts).
-func (h *hub) stopped(pid *actor.PID) {
-	if key, ok := h.byPID[pid.GetID()]; ok {
-		h.forget(key)
-	}
-	if key, ok := h.dashByPID[pid.GetID()]; ok {
-		delete(h.dashboards, key)
-		delete(h.dashByPID, pid.GetID())
-	}
-}
-
 func (h *hub) forget(key string) {
 	ref, ok := h.feeds[key]
 	if !ok {
 		return
 	}
 	delete(h.feeds, key)
-	delete(h.byPID, ref.pid.GetID())
 	h.rt.stats.feeds.Add(-1)
 	dropIndex(h.bySource, pairKey(ref.spec.TenantID, ref.spec.Source), key)
 	dropIndex(h.byReport, pairKey(ref.spec.TenantID, ref.spec.ReportID), key)

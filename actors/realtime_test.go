@@ -603,3 +603,27 @@ func TestRealtimeFloodingClientIsLimitedThenClosed(t *testing.T) {
 		t.Errorf("closed for %q, want rate_limited", s.Reason())
 	}
 }
+
+func TestRealtimeRetiredFeedIsReplacedOnNextSubscribe(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{})
+	f.tables["w1"].panics.Store(1000)
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		st, err := f.sys.Stats(context.Background())
+		if err == nil && st.MaxRestartsExceeded >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("feed not retired: %+v %v", st, err)
+		}
+	}
+	if len(rec.all()) != 0 {
+		t.Fatalf("a feed that never answered sent %v", rec.all())
+	}
+	f.tables["w1"].panics.Store(0)
+	s2, rec2 := f.open(t)
+	subscribe(s2, nil, "w1")
+	rec2.waitFor(t, "snapshot from a fresh feed", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameSnapshot, "w1")) == 1 })
+}
