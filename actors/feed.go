@@ -53,9 +53,11 @@ type historyEntry struct {
 }
 
 // feed is the WidgetFeedActor: the one place a widget's data is computed
-// for every session sharing its FeedSpec.Key. On change notices it waits a
-// coalescing window, re-queries, diffs against its last result and pushes a
-// delta (a snapshot when most rows changed) with the next seq.
+// for every session sharing its FeedSpec.Key. On change notices it
+// re-queries at most once per coalescing window (at once when it has been
+// quiet for a window, else at the window's end), diffs against its last
+// result and pushes a delta (a snapshot when most rows changed) with the
+// next seq.
 //
 // After a crash the restarted feed keeps its subscribers, starts a new seq
 // epoch (seqs stay increasing: they start at the start time in
@@ -68,6 +70,7 @@ type feed struct {
 	engine *actor.Engine
 
 	seq     int64
+	lastRun time.Time // when the last query started (throttling)
 	last    *app.QueryResult
 	loaded  bool
 	history []historyEntry
@@ -110,11 +113,7 @@ func (f *feed) Receive(c *actor.Context) {
 			f.armIdle()
 		}
 	case feedChanged:
-		if m.now {
-			f.refresh(c.Context())
-		} else if f.flush == nil {
-			f.flush = time.AfterFunc(f.rt.cfg.Coalesce, func() { f.engine.Send(f.pid, feedFlush{}) })
-		}
+		f.changed(c, m.now)
 	case feedFlush:
 		f.flush = nil
 		f.refresh(c.Context())
@@ -134,6 +133,22 @@ func (f *feed) Receive(c *actor.Context) {
 			f.armIdle()
 		}
 	}
+}
+
+// changed throttles re-queries to one per coalescing window: a feed that
+// has not queried for a whole window answers at once (a quiet wall screen
+// shows a single event without waiting), and every notice within the
+// window after a query is folded into one re-query at the window's end.
+func (f *feed) changed(c *actor.Context, now bool) {
+	if f.flush != nil {
+		return // the trailing re-query is already due
+	}
+	wait := f.rt.cfg.Coalesce - f.rt.now().Sub(f.lastRun)
+	if now || wait <= 0 {
+		f.refresh(c.Context())
+		return
+	}
+	f.flush = time.AfterFunc(wait, func() { f.engine.Send(f.pid, feedFlush{}) })
 }
 
 func (f *feed) add(m feedAdd) {
@@ -173,6 +188,7 @@ func (f *feed) refresh(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, f.rt.cfg.QueryTimeout)
 	defer cancel()
 	f.rt.stats.queries.Add(1)
+	f.lastRun = f.rt.now()
 	res, err := f.spec.Run(ctx)
 	if err != nil {
 		f.broadcast(historyEntry{f: frameOf(errorFrame(err, f.spec.WidgetID))})

@@ -29,12 +29,33 @@ type Frame struct {
 	WidgetID string
 	Seq      int64
 	Data     []byte
+	memo     *frameMemo
+}
+
+// frameMemo holds what a transport derived from a frame once for every
+// session it goes to (a WebSocket prepared message: the frame header and
+// payload built once, not once per connection).
+type frameMemo struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// Memo returns build(f.Data), computed once per frame however many
+// sessions it is written to; frames built by hand (no memo) build each
+// time.
+func (f Frame) Memo(build func([]byte) (any, error)) (any, error) {
+	if f.memo == nil {
+		return build(f.Data)
+	}
+	f.memo.once.Do(func() { f.memo.v, f.memo.err = build(f.Data) })
+	return f.memo.v, f.memo.err
 }
 
 // frameOf encodes one of app's frame types once, for every session it
 // goes to.
 func frameOf(v any) Frame {
-	f := Frame{Data: app.EncodeFrame(v)}
+	f := Frame{Data: app.EncodeFrame(v), memo: &frameMemo{}}
 	switch x := v.(type) {
 	case app.SnapshotFrame:
 		f.Type, f.WidgetID, f.Seq = x.Type, x.WidgetID, x.Seq

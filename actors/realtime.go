@@ -117,6 +117,7 @@ type Realtime struct {
 
 	sessions sync.Map // *Session -> struct{}
 	stats    realtimeCounters
+	slots    atomic.Uint64 // numbers sessions for heartbeat slices
 	stop     chan struct{}
 	stopOnce sync.Once
 }
@@ -130,10 +131,10 @@ type realtimeCounters struct {
 
 // RealtimeStats are counters of a node's realtime layer.
 type RealtimeStats struct {
-	Sessions int64 // open sessions
-	Feeds    int64 // running feeds
-	Queries  int64 // feed queries run since start
-	Frames   int64 // widget frames queued to sessions since start
+	Sessions int64 `json:"sessions"` // open sessions
+	Feeds    int64 `json:"feeds"`    // running feeds
+	Queries  int64 `json:"queries"`  // feed queries run since start
+	Frames   int64 `json:"frames"`   // widget frames queued to sessions since start
 }
 
 // NewRealtime spawns the realtime hub under sys. resolve decides every
@@ -220,19 +221,27 @@ func (r *Realtime) resubscribeAll() {
 	})
 }
 
-// heartbeats queues a heartbeat on every session each interval; a
-// session whose credential no longer authenticates is told "revoked" and
-// closed.
+// heartbeatSlices spreads heartbeats over the interval: each tick beats
+// one slice of the sessions, so 5,000 connections do not ping (and have
+// their credentials checked) in the same millisecond.
+const heartbeatSlices = 25
+
+// heartbeats queues a heartbeat on every session once per interval, one
+// slice of sessions per tick; a session whose credential no longer
+// authenticates is told "revoked" and closed.
 func (r *Realtime) heartbeats() {
-	t := time.NewTicker(r.cfg.Heartbeat)
+	t := time.NewTicker(r.cfg.Heartbeat / heartbeatSlices)
 	defer t.Stop()
-	for {
+	for tick := uint64(0); ; tick++ {
 		select {
 		case <-r.stop:
 			return
 		case <-t.C:
+			slice := tick % heartbeatSlices
 			r.sessions.Range(func(k, _ any) bool {
-				k.(*Session).beat()
+				if s := k.(*Session); s.slot%heartbeatSlices == slice {
+					s.beat()
+				}
 				return true
 			})
 		}

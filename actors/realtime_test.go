@@ -20,6 +20,7 @@ import (
 type table struct {
 	mu      sync.Mutex
 	counts  map[string]int64
+	starts  []time.Time // when each query started
 	queries atomic.Int64
 	panics  atomic.Int32 // queries that panic before answering
 	fail    atomic.Bool
@@ -50,6 +51,9 @@ func (t *table) result() *app.QueryResult {
 
 func (t *table) run(context.Context) (*app.QueryResult, error) {
 	t.queries.Add(1)
+	t.mu.Lock()
+	t.starts = append(t.starts, time.Now())
+	t.mu.Unlock()
 	if t.panics.Load() > 0 {
 		t.panics.Add(-1)
 		panic("feed query crashed")
@@ -314,6 +318,15 @@ func TestRealtimeThousandSessionsShareOneQueryPerWindow(t *testing.T) {
 	if q := f.tables["w1"].queries.Load() - 1; q > windows || q < 1 {
 		t.Errorf("200 notices over %v caused %d queries, want between 1 and %d (one per %v window)", elapsed, q, windows, window)
 	}
+	tb := f.tables["w1"]
+	tb.mu.Lock()
+	for i := 1; i < len(tb.starts); i++ {
+		// The timer may fire a hair early; a millisecond of slack.
+		if gap := tb.starts[i].Sub(tb.starts[i-1]); gap < window-time.Millisecond {
+			t.Errorf("queries %d and %d only %v apart, window %v", i-1, i, gap, window)
+		}
+	}
+	tb.mu.Unlock()
 	if st := f.rt.Stats(); st.Feeds != 1 || st.Sessions != n {
 		t.Errorf("stats %+v, want 1 feed and %d sessions", st, n)
 	}

@@ -34,6 +34,7 @@ type Session struct {
 	revalidate func(context.Context) error
 	limiter    *rate.Limiter
 	strikes    int
+	slot       uint64 // which heartbeat slice beats it
 	done       chan struct{}
 	reason     string
 	endOnce    sync.Once
@@ -63,7 +64,7 @@ type sessSub struct {
 // "revoked" frame (a logged-out or disabled user's stream stops).
 func (r *Realtime) Open(p domain.Principal, t Transport, revalidate func(context.Context) error) (*Session, error) {
 	s := &Session{rt: r, revalidate: revalidate, done: make(chan struct{}),
-		limiter: rate.NewLimiter(frameRate, frameBurst)}
+		limiter: rate.NewLimiter(frameRate, frameBurst), slot: r.slots.Add(1)}
 	s.out = newOutbox(t, r.cfg.Outbox, r.cfg.MaxLag, r.now)
 	s.out.resync = func(ws []string) { r.engine().Send(s.pid, sessResync{widgets: ws}) }
 	s.out.closed = s.ended

@@ -13,6 +13,7 @@ import (
 )
 
 func (s *Server) adminRoutes(r *route.RouterGroup) {
+	r.GET("/admin/runtime", s.runtimeInfo)
 	r.GET("/users", s.listUsers)
 	r.POST("/users", s.createUser)
 	r.PATCH("/users/:id", s.updateUser)

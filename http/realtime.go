@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"sync"
@@ -73,11 +74,47 @@ func (s *Server) realtimeWS(ctx context.Context, c *hz.RequestContext) {
 	})
 }
 
+// revalidateTTL is how long a successful re-authentication of a
+// credential stands for the other connections opened with it (a wall of
+// screens signed in as one kiosk user shares one lookup per heartbeat).
+const revalidateTTL = 10 * time.Second
+
+// revalidations remembers recent successful re-authentications by
+// credential hash.
+type revalidations struct {
+	mu sync.Mutex
+	ok map[[32]byte]time.Time
+}
+
+func (r *revalidations) fresh(key [32]byte, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at, ok := r.ok[key]
+	return ok && now.Sub(at) < revalidateTTL
+}
+
+func (r *revalidations) remember(key [32]byte, now time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ok == nil || len(r.ok) > 100_000 {
+		r.ok = map[[32]byte]time.Time{}
+	}
+	r.ok[key] = now
+}
+
 // revalidator re-authenticates a connection's credential at heartbeats.
 func (s *Server) revalidator(tok string) func(context.Context) error {
+	key := sha256.Sum256([]byte(tok))
 	return func(ctx context.Context) error {
-		_, err := s.deps.Identity.Authenticate(ctx, tok)
-		return err
+		now := time.Now()
+		if s.revalidated.fresh(key, now) {
+			return nil
+		}
+		if _, err := s.deps.Identity.Authenticate(ctx, tok); err != nil {
+			return err
+		}
+		s.revalidated.remember(key, now)
+		return nil
 	}
 }
 
@@ -145,11 +182,28 @@ func parseClientFrame(data []byte) (app.ClientFrame, error) {
 type wsTransport struct {
 	conn *websocket.Conn
 	once sync.Once
+	// deadline is the write deadline set last; it is moved only when half
+	// of it is used up, sparing a timer update per frame.
+	deadline time.Time
 }
 
+func prepare(data []byte) (any, error) { return websocket.NewPreparedMessage(websocket.TextMessage, data) }
+
 func (t *wsTransport) Write(f actors.Frame) error {
-	_ = t.conn.SetWriteDeadline(time.Now().Add(realtimeWriteTimeout))
-	return t.conn.WriteMessage(websocket.TextMessage, f.Data)
+	t.extendDeadline()
+	pm, err := f.Memo(prepare)
+	if err != nil {
+		return err
+	}
+	return t.conn.WritePreparedMessage(pm.(*websocket.PreparedMessage))
+}
+
+func (t *wsTransport) extendDeadline() {
+	now := time.Now()
+	if t.deadline.Sub(now) < realtimeWriteTimeout/2 {
+		t.deadline = now.Add(realtimeWriteTimeout)
+		_ = t.conn.SetWriteDeadline(t.deadline)
+	}
 }
 
 func (t *wsTransport) Heartbeat() error {

@@ -98,6 +98,8 @@ type Server struct {
 	h    *server.Hertz
 	ln   net.Listener
 
+	revalidated revalidations // realtime credentials re-checked recently
+
 	mu      sync.Mutex
 	running bool
 	done    chan error

@@ -102,6 +102,48 @@ func rss(pid int) (int64, error) {
 	return 0, errors.New("no VmRSS")
 }
 
+// cpuTime reads a process's user + system CPU time from /proc/PID/stat.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, err
+	}
+	// The command name may hold spaces; fields are counted after its ")".
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(fields) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	ut, err1 := strconv.ParseInt(fields[11], 10, 64)
+	st, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	const ticks = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / ticks, nil
+}
+
+// reading is the server's weight at one moment.
+type reading struct {
+	rssKiB     int64
+	live       int64 // heap in use + goroutine stacks after a GC, bytes
+	goroutines int
+}
+
+// read collects garbage in the server (GET /api/admin/runtime?gc=1) and
+// reads its live memory and RSS.
+func (c *client) read(pid int) (reading, error) {
+	var st struct {
+		Goroutines int   `json:"goroutines"`
+		HeapInuse  int64 `json:"heap_inuse_bytes"`
+		StackInuse int64 `json:"stack_inuse_bytes"`
+	}
+	if err := c.call("GET", "/api/admin/runtime?gc=1", nil, &st); err != nil {
+		return reading{}, err
+	}
+	kib, err := rss(pid)
+	return reading{rssKiB: kib, live: st.HeapInuse + st.StackInuse, goroutines: st.Goroutines}, err
+}
+
 // client talks to the server's API.
 type client struct {
 	base  string
@@ -308,11 +350,7 @@ func (c *client) rounds(ctx context.Context, o options, sessions []*session) ([]
 			return lat, missed, ctx.Err()
 		}
 		round.Store(r)
-		id := fmt.Sprintf("LOAD-%d-%d", time.Now().UnixNano(), r)
-		ev := map[string]any{"id": id, "tenant_id": "acme", "source": "tickets", "type": "ticket.created",
-			"occurred_at": time.Now().UTC().Format(time.RFC3339Nano), "entity_id": id, "version": 1,
-			"data": map[string]any{"status": "open", "priority": "high", "category": "network",
-				"created_at": time.Now().UTC().Format(time.RFC3339Nano)}}
+		ev := ticket(fmt.Sprintf("LOAD-%d-%d", time.Now().UnixNano(), r), "open")
 		t0 := time.Now()
 		if err := c.call("POST", "/api/events", ev, nil); err != nil {
 			return lat, missed, err
@@ -334,6 +372,37 @@ func (c *client) rounds(ctx context.Context, o options, sessions []*session) ([]
 		time.Sleep(o.gap)
 	}
 	return lat, missed, nil
+}
+
+// background posts closed tickets at rate per second until stopped.
+func (c *client) background(ctx context.Context, rate float64) (stop func()) {
+	if rate <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer t.Stop()
+		for n := 0; ; n++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				id := fmt.Sprintf("BG-%d-%d", time.Now().UnixNano(), n)
+				_ = c.call("POST", "/api/events", ticket(id, "closed"), nil)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func ticket(id, status string) map[string]any {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	return map[string]any{"id": id, "tenant_id": "acme", "source": "tickets", "type": "ticket.created",
+		"occurred_at": now, "entity_id": id, "version": 1,
+		"data": map[string]any{"status": status, "priority": "high", "category": "network", "created_at": now}}
 }
 
 func report(out io.Writer, lat []time.Duration, missed, sessions, rounds int) {

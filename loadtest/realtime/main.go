@@ -39,6 +39,10 @@ type options struct {
 	gap      time.Duration // pause between rounds
 	widget   string        // title (substring) of the widget to watch
 	timeout  time.Duration // wait for every session's frame in a round
+	// background posts this many other events per second during the
+	// rounds (closed tickets: the watched widget re-queries, throttled,
+	// without changing), so feeds are never quiet.
+	background float64
 }
 
 func parse(args []string) (options, error) {
@@ -50,11 +54,15 @@ func parse(args []string) (options, error) {
 	fs.DurationVar(&o.gap, "gap", 700*time.Millisecond, "pause between rounds")
 	fs.StringVar(&o.widget, "widget", "", "title substring of the widget to watch (default: the dashboard's first)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "how long a round waits for every session's frame")
+	fs.Float64Var(&o.background, "background", 0, "other events per second during the rounds (0-1000)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if o.sessions < 1 || o.sessions > 20000 {
 		return o, errors.New("-sessions must be between 1 and 20000")
+	}
+	if o.background < 0 || o.background > 1000 {
+		return o, errors.New("-background must be between 0 and 1000 events per second")
 	}
 	if o.rounds < 1 || o.rounds > 10000 {
 		return o, errors.New("-rounds must be between 1 and 10000")
@@ -88,33 +96,55 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer first.close()
-	time.Sleep(2 * time.Second)
-	before, err := rss(srv.pid)
-	if err != nil {
-		return err
-	}
-	sessions, err := c.openSessions(ctx, target, o.sessions-1)
+	// Memory is read after half of the sessions and after all of them: the
+	// first half mostly reuses heap the demo seeding freed, so the cost of
+	// a session is the growth over the second half.
+	sessions := []*session{first}
 	defer func() {
 		for _, s := range sessions {
 			s.close()
 		}
 	}()
-	if err != nil {
-		return err
+	var readings []reading
+	for _, n := range []int{o.sessions/2 - 1, o.sessions - o.sessions/2} {
+		more, err := c.openSessions(ctx, target, max(n, 0))
+		sessions = append(sessions, more...)
+		if err != nil {
+			return err
+		}
+		time.Sleep(2 * time.Second)
+		r, err := c.read(srv.pid)
+		if err != nil {
+			return err
+		}
+		readings = append(readings, r)
 	}
-	sessions = append(sessions, first)
-	time.Sleep(3 * time.Second)
-	after, err := rss(srv.pid)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "RSS %d KiB with 1 session, %d KiB with %d: %.1f KiB per idle session (server side, incl. its actor, socket buffers in user space, goroutine)\n",
-		before, after, len(sessions), float64(after-before)/float64(len(sessions)-1))
+	half := float64(max(o.sessions-o.sessions/2, 1))
+	a, b := readings[0], readings[1]
+	fmt.Fprintf(out, "memory per idle session (growth from %d to %d sessions): live heap+stacks %.1f KiB, RSS %.1f KiB, goroutines %.2f\n",
+		o.sessions/2, len(sessions), float64(b.live-a.live)/1024/half, float64(b.rssKiB-a.rssKiB)/half,
+		float64(b.goroutines-a.goroutines)/half)
 
-	lat, missed, err := c.rounds(ctx, o, sessions)
+	srvCPU0, err := cpuTime(srv.pid)
 	if err != nil {
 		return err
 	}
+	ownCPU0, err := cpuTime(os.Getpid())
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	stopBackground := c.background(ctx, o.background)
+	lat, missed, err := c.rounds(ctx, o, sessions)
+	stopBackground()
+	if err != nil {
+		return err
+	}
+	wall := time.Since(start)
+	srvCPU1, _ := cpuTime(srv.pid)
+	ownCPU1, _ := cpuTime(os.Getpid())
 	report(out, lat, missed, len(sessions), o.rounds)
+	fmt.Fprintf(out, "CPU during the rounds (%v wall): server %v, this driver %v\n", wall.Round(time.Millisecond),
+		(srvCPU1 - srvCPU0).Round(time.Millisecond), (ownCPU1 - ownCPU0).Round(time.Millisecond))
 	return nil
 }

@@ -47,7 +47,7 @@ func TestDrivesARealServer(t *testing.T) {
 	if frames, _ := strconv.Atoi(m[1]); frames != 60 || m[2] != "0" {
 		t.Errorf("got %s frames and %s missed, want 60 and 0:\n%s", m[1], m[2], out.String())
 	}
-	if !regexp.MustCompile(`KiB per idle session`).MatchString(out.String()) {
+	if !regexp.MustCompile(`memory per idle session`).MatchString(out.String()) {
 		t.Errorf("no memory line:\n%s", out.String())
 	}
 }
