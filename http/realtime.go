@@ -187,7 +187,9 @@ type wsTransport struct {
 	deadline time.Time
 }
 
-func prepare(data []byte) (any, error) { return websocket.NewPreparedMessage(websocket.TextMessage, data) }
+func prepare(data []byte) (any, error) {
+	return websocket.NewPreparedMessage(websocket.TextMessage, data)
+}
 
 func (t *wsTransport) Write(f actors.Frame) error {
 	t.extendDeadline()

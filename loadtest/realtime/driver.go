@@ -243,8 +243,6 @@ var (
 	dialer = &websocket.Dialer{ReadBufferSize: 1024, WriteBufferSize: 512, HandshakeTimeout: 30 * time.Second}
 )
 
-
-
 func (c *client) openSession(t target) (*session, error) {
 	u := strings.Replace(c.base, "http://", "ws://", 1) + "/realtime"
 	conn, _, err := dialer.Dial(u, http.Header{"Authorization": {"Bearer " + c.token}})
