@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/conductor/reports/domain"
 	"github.com/conductor/reports/internal/testenv/chtest"
 	"github.com/conductor/reports/internal/testenv/kafkatest"
@@ -167,4 +169,97 @@ func meID(t *testing.T, base, token string) string {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&out)
 	return out.Tenant.ID
+}
+
+// TestClusterNodesShareSignals runs two nodes on one PostgreSQL, Kafka and
+// ClickHouse. A WebSocket on node A watches a KPI; events posted to node B
+// (consumed by whichever node the group gave the partition) reach it, and
+// a dashboard edited on node B is announced to node A's session, which
+// only the control topic can do.
+func TestClusterNodesShareSignals(t *testing.T) {
+	pg := pgtest.Shared(t).NewDatabase(t)
+	ch := chtest.Start(t)
+	chDSN, _ := url.Parse(ch.NewDatabase(t))
+	broker := kafkatest.MustStart(t)
+	env := map[string]string{
+		"REPORTS_MODE": "cluster", "REPORTS_SECRET": strings.Repeat("k", 40), "REPORTS_LISTEN": "127.0.0.1:0",
+		"REPORTS_META_DRIVER": "postgres", "REPORTS_META_DSN": pg,
+		"REPORTS_STREAM": "kafka", "REPORTS_KAFKA_BROKERS": strings.Join(broker.Addrs(), ","), "REPORTS_KAFKA_PARTITIONS": "3",
+		"REPORTS_ANALYTICS_DRIVER": "clickhouse", "REPORTS_CLICKHOUSE_ADDR": ch.Addr(),
+		"REPORTS_CLICKHOUSE_DATABASE": strings.TrimPrefix(chDSN.Path, "/"), "REPORTS_REALTIME_COALESCE": "50ms",
+		"REPORTS_ADMIN_EMAIL": "ops@cluster.example", "REPORTS_ADMIN_PASSWORD": "cluster-admin-pw", "REPORTS_TENANT_SLUG": "globex",
+	}
+	envA, envB := map[string]string{"REPORTS_DATA_DIR": t.TempDir()}, map[string]string{"REPORTS_DATA_DIR": t.TempDir()}
+	for k, v := range env {
+		envA[k], envB[k] = v, v
+	}
+	baseA, _, _ := startServe(t, nil, envA)
+	baseB, _, _ := startServe(t, nil, envB)
+	a := &e2e{t: t, base: baseA, token: loginToken(t, baseA, "ops@cluster.example", "cluster-admin-pw")}
+	b := &e2e{t: t, base: baseB, token: loginToken(t, baseB, "ops@cluster.example", "cluster-admin-pw")}
+
+	var dash struct {
+		ID      string `json:"id"`
+		Version int64  `json:"version"`
+	}
+	if code := a.call("POST", "/api/dashboards", map[string]any{"name": "Cluster wall", "realtime_enabled": true}, &dash); code != 201 {
+		t.Fatalf("create dashboard: %d", code)
+	}
+	var w struct{ ID string }
+	if code := a.call("POST", "/api/widgets", map[string]any{"dashboard_id": dash.ID, "type": "kpi", "viz": "kpi", "title": "Open",
+		"config_json": map[string]any{"query": map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"}},
+			"filters": []any{map[string]any{"field": "status", "op": "==", "value": "open"}}}}}, &w); code != 201 {
+		t.Fatalf("create widget: %d", code)
+	}
+	c, _, err := websocket.DefaultDialer.Dial(strings.Replace(baseA, "http://", "ws://", 1)+"/realtime",
+		http.Header{"Authorization": {"Bearer " + a.token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.WriteJSON(map[string]any{"type": "SUBSCRIBE", "dashboardId": dash.ID, "widgetIds": []string{w.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	read := func() map[string]any {
+		_ = c.SetReadDeadline(time.Now().Add(60 * time.Second))
+		var f map[string]any
+		if err := c.ReadJSON(&f); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return f
+	}
+	if f := read(); f["type"] != "snapshot" {
+		t.Fatalf("first frame %v", f)
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	var evs []map[string]any
+	for i := range 4 {
+		id := fmt.Sprintf("cl-%d", i)
+		evs = append(evs, map[string]any{"id": id, "tenant_id": "globex", "source": "tickets", "type": "ticket.created",
+			"occurred_at": now, "entity_id": id, "version": 1, "data": map[string]any{"status": "open", "created_at": now}})
+	}
+	if code := b.call("POST", "/api/events", evs, nil); code != 202 {
+		t.Fatalf("post to node B: %d", code)
+	}
+	for {
+		f := read()
+		if f["type"] != "delta" {
+			continue
+		}
+		up := f["upsert"].([]any)
+		if len(up) == 1 && up[0].([]any)[0].(float64) == 4 {
+			break
+		}
+	}
+	if code := b.call("PUT", "/api/dashboards/"+dash.ID, map[string]any{"name": "Cluster wall 2", "version": dash.Version}, nil); code != 200 {
+		t.Fatalf("rename on node B: %d", code)
+	}
+	for {
+		if f := read(); f["type"] == "dashboard" {
+			if f["dashboardId"] != dash.ID {
+				t.Fatalf("dashboard frame %v", f)
+			}
+			break
+		}
+	}
 }

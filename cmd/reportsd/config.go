@@ -63,7 +63,10 @@ type Config struct {
 	// this service's consumer group.
 	KafkaBrokers []string
 	KafkaTopic   string
-	KafkaGroup   string
+	// KafkaControlTopic carries cross-node signals (one partition, read
+	// whole by every node); default conductor.control.
+	KafkaControlTopic string
+	KafkaGroup        string
 	// KafkaPartitions is the partition count of the topic when reportsd
 	// creates it (an existing topic is left alone); default 12.
 	KafkaPartitions int
@@ -188,6 +191,7 @@ var settings = []setting{
 	{"stream", "REPORTS_STREAM", "inproc", "event stream: inproc | kafka", str(func(c *Config) *string { return &c.Stream })},
 	{"kafka-brokers", "REPORTS_KAFKA_BROKERS", "", "comma-separated Kafka brokers (host:port)", list(func(c *Config) *[]string { return &c.KafkaBrokers })},
 	{"kafka-topic", "REPORTS_KAFKA_TOPIC", "conductor.events", "Kafka topic of operational events", str(func(c *Config) *string { return &c.KafkaTopic })},
+	{"kafka-control-topic", "REPORTS_KAFKA_CONTROL_TOPIC", "conductor.control", "Kafka topic every node reads whole: change notices, dashboard changes, banners", str(func(c *Config) *string { return &c.KafkaControlTopic })},
 	{"kafka-group", "REPORTS_KAFKA_GROUP", "conductor-reports", "Kafka consumer group of the ingest", str(func(c *Config) *string { return &c.KafkaGroup })},
 	{"kafka-partitions", "REPORTS_KAFKA_PARTITIONS", "12", "partitions of the event topic when created", intSetting(func(c *Config) *int { return &c.KafkaPartitions }, 1)},
 	{"kafka-commit-interval", "REPORTS_KAFKA_COMMIT_INTERVAL", "100ms", "background offset commit interval (0: synchronous)", dur(func(c *Config) *time.Duration { return &c.KafkaCommitInterval })},

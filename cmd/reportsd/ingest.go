@@ -37,6 +37,12 @@ type pipeline struct {
 	notices   *app.NoticeHub
 	// realtime hears change notices once it runs (startRealtime).
 	realtime atomic.Pointer[actors.Realtime]
+	query    atomic.Pointer[app.Queries]
+	// bus carries signals to the other nodes (cluster mode; nil embedded);
+	// node names this process on it.
+	bus  app.SignalBus
+	node string
+	log  *slog.Logger
 }
 
 // openPipeline builds the configured stream and analytics store (embedded:
@@ -46,7 +52,7 @@ func openPipeline(ctx context.Context, cfg Config, meta app.MetaStore, log *slog
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline{catalog: cat, notices: app.NewNoticeHub()}
+	p := &pipeline{catalog: cat, notices: app.NewNoticeHub(), node: newNodeID(), log: log}
 	if p.analytics, err = openAnalytics(ctx, cfg, cat); err != nil {
 		return nil, err
 	}
@@ -99,6 +105,10 @@ func (p *pipeline) openStream(ctx context.Context, cfg Config, log *slog.Logger)
 	}
 	p.publisher = pub
 	p.consumer = func() (app.EventConsumer, error) { return kafka.NewConsumer(kc) }
+	if p.bus, err = openControl(ctx, cfg, log); err != nil {
+		_ = pub.Close()
+		return err
+	}
 	return nil
 }
 
@@ -134,6 +144,7 @@ func (p *pipeline) queries(ctx context.Context) (*app.Queries, error) {
 		return nil, fmt.Errorf("result cache: %w", err)
 	}
 	q := app.NewQueries(engine, p.catalog, time.Now, results)
+	p.query.Store(q)
 	notices, cancel := p.notices.Subscribe(4096)
 	go func() {
 		defer results.Close()
@@ -146,20 +157,19 @@ func (p *pipeline) queries(ctx context.Context) (*app.Queries, error) {
 				if !ok {
 					return
 				}
-				q.Invalidate(n)
-				// After the invalidation, so a feed's re-query never
-				// reads the stale cached result.
-				if rt := p.realtime.Load(); rt != nil {
-					rt.Notify(n)
-				}
+				p.local(n)
 			}
 		}
 	}()
+	p.runSignals(ctx)
 	return q, nil
 }
 
 // close releases the stream and the store, after the actors stopped.
 func (p *pipeline) close() {
+	if p.bus != nil {
+		_ = p.bus.Close()
+	}
 	_ = p.publisher.Close()
 	_ = p.analytics.Close()
 }

@@ -15,7 +15,8 @@ import (
 // scope, global filters) and every feed query runs through
 // Dashboards.RunWidget (cache and rollup aware). Dashboard changes reach
 // open sessions through the listener; change notices through the
-// pipeline, after the result cache has been invalidated.
+// pipeline, after the result cache has been invalidated; both also reach
+// the other nodes of a cluster through the control topic.
 func startRealtime(system *actors.System, cfg Config, dash *app.Dashboards, pipe *pipeline, log *slog.Logger) (*actors.Realtime, error) {
 	resolve := func(ctx context.Context, p domain.Principal, dashboardID, widgetID string, filters map[string][]string) (actors.FeedSpec, error) {
 		f, err := app.ParseGlobalFilters(filters)
@@ -40,7 +41,7 @@ func startRealtime(system *actors.System, cfg Config, dash *app.Dashboards, pipe
 	if err != nil {
 		return nil, err
 	}
-	dash.SetListener(rt)
+	dash.SetListener(dashboardSignals{p: pipe})
 	pipe.realtime.Store(rt)
 	return rt, nil
 }
