@@ -43,6 +43,7 @@ type feedSub struct {
 // at a time), so it needs no lock.
 type feedShared struct {
 	subs map[string]*feedSub // session pid id -> subscription
+	adds int64               // feedAdd messages received (see feedIdle)
 }
 
 // historyEntry is a frame kept for resume.
@@ -126,7 +127,7 @@ func (f *feed) Receive(c *actor.Context) {
 	case feedIdleCheck:
 		f.idle = nil
 		if len(f.shared.subs) == 0 {
-			c.Send(c.Parent(), feedIdle{key: f.spec.Key, pid: c.PID()})
+			c.Send(c.Parent(), feedIdle{key: f.spec.Key, pid: c.PID(), adds: f.shared.adds})
 		}
 	case feedIdleRefused:
 		if len(f.shared.subs) == 0 {
@@ -152,6 +153,7 @@ func (f *feed) changed(c *actor.Context, now bool) {
 }
 
 func (f *feed) add(m feedAdd) {
+	f.shared.adds++
 	f.shared.subs[m.sub.sess.GetID()] = m.sub
 	if f.idle != nil {
 		f.idle.Stop()

@@ -48,9 +48,13 @@ type (
 	// feedIdle is a feed asking to be stopped: it had no subscriber for
 	// the idle time. The hub decides, since a subscribe may be on its way.
 	feedIdle struct {
-		key string
-		pid *actor.PID
+		key  string
+		pid  *actor.PID
+		adds int64 // feedAdd messages the feed had received
 	}
+	// hubClose makes the hub stop retiring children (Realtime.Close); the
+	// reply says it will not start another stop.
+	hubClose      struct{}
 	dashboardIdle struct {
 		key string
 		pid *actor.PID
@@ -61,7 +65,10 @@ type (
 type feedRef struct {
 	pid  *actor.PID
 	spec FeedSpec
-	subs int // subscriptions the hub routed to it, minus removals
+	// adds counts the subscriptions the hub routed to it. A feed's idle
+	// request says how many it had received: when the two differ, a
+	// subscribe is still on its way and the feed must live on.
+	adds int64
 }
 
 // hub routes subscriptions to feeds (one per FeedSpec.Key), change
@@ -104,9 +111,11 @@ func (h *hub) Receive(c *actor.Context) {
 		h.subscribe(c, m)
 	case hubUnsubscribe:
 		if ref, ok := h.feeds[m.key]; ok {
-			ref.subs--
 			c.Send(ref.pid, feedRemove{sess: m.sess})
 		}
+	case hubClose:
+		h.rt.closing.Store(true)
+		c.Respond(struct{}{})
 	case hubResend:
 		if ref, ok := h.feeds[m.key]; ok {
 			c.Send(ref.pid, feedResend{sess: m.sess})
@@ -139,16 +148,16 @@ func (h *hub) Receive(c *actor.Context) {
 			c.Send(pid, dashLeave{sess: m.sess})
 		}
 	case feedIdle:
-		if ref, ok := h.feeds[m.key]; ok && ref.pid.Equals(m.pid) && ref.subs <= 0 {
+		if ref, ok := h.feeds[m.key]; ok && ref.pid.Equals(m.pid) && ref.adds == m.adds && !h.rt.closing.Load() {
 			h.forget(m.key)
-			c.Engine().Poison(m.pid)
+			h.rt.stopChild(c.Engine(), m.pid)
 		} else {
 			c.Send(m.pid, feedIdleRefused{})
 		}
 	case dashboardIdle:
-		if pid, ok := h.dashboards[m.key]; ok && pid.Equals(m.pid) {
+		if pid, ok := h.dashboards[m.key]; ok && pid.Equals(m.pid) && !h.rt.closing.Load() {
 			delete(h.dashboards, m.key)
-			c.Engine().Poison(pid)
+			h.rt.stopChild(c.Engine(), pid)
 		}
 	}
 }
@@ -182,7 +191,7 @@ func (h *hub) subscribe(c *actor.Context, m hubSubscribe) {
 			addIndex(h.byReport, pairKey(m.spec.TenantID, m.spec.ReportID), m.spec.Key)
 		}
 	}
-	ref.subs++
+	ref.adds++
 	c.Send(ref.pid, feedAdd{sub: m.sub, lastSeq: m.lastSeq})
 }
 

@@ -120,6 +120,28 @@ type Realtime struct {
 	slots    atomic.Uint64 // numbers sessions for heartbeat slices
 	stop     chan struct{}
 	stopOnce sync.Once
+	// closing stops the hub from retiring idle children, and stopping
+	// counts those being retired: hollywood v1.0.5 never completes a
+	// second Poison sent while the first is handled, and the System's
+	// shutdown poisons every child, so Close waits for these first.
+	closing    atomic.Bool
+	stoppingMu sync.Mutex
+	stopping   []context.Context
+}
+
+// stopChild poisons an idle feed or dashboard and counts it until it
+// has stopped.
+func (r *Realtime) stopChild(e *actor.Engine, pid *actor.PID) {
+	done := e.Poison(pid)
+	r.stoppingMu.Lock()
+	kept := r.stopping[:0]
+	for _, c := range r.stopping {
+		if c.Err() == nil {
+			kept = append(kept, c)
+		}
+	}
+	r.stopping = append(kept, done)
+	r.stoppingMu.Unlock()
 }
 
 type realtimeCounters struct {
@@ -189,6 +211,10 @@ func (r *Realtime) ReportExecuted(tenantID, reportID string) {
 // stop with the System.
 func (r *Realtime) Close() {
 	r.stopOnce.Do(func() { close(r.stop) })
+	// Through the hub's mailbox, so no retirement is under way after it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_, _ = r.sys.request(ctx, r.hub, hubClose{})
+	cancel()
 	var closing []*Session
 	r.sessions.Range(func(k, _ any) bool {
 		s := k.(*Session)
@@ -197,6 +223,16 @@ func (r *Realtime) Close() {
 		return true
 	})
 	deadline := time.After(5 * time.Second)
+	r.stoppingMu.Lock()
+	retiring := r.stopping
+	r.stoppingMu.Unlock()
+	for _, c := range retiring {
+		select {
+		case <-c.Done():
+		case <-deadline:
+			return
+		}
+	}
 	for _, s := range closing {
 		<-s.done
 		if s.stopped == nil {

@@ -678,3 +678,22 @@ func TestRealtimeRetiredFeedIsReplacedOnNextSubscribe(t *testing.T) {
 	subscribe(s2, nil, "w1")
 	rec2.waitFor(t, "snapshot from a fresh feed", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameSnapshot, "w1")) == 1 })
 }
+
+func TestRealtimeResubscribingSessionDoesNotPinItsFeed(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{FeedIdle: 20 * time.Millisecond})
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	fs := rec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	_, seqs := view(t, fs, "w1")
+	// The client saw a gap and asks again from where it is.
+	subscribe(s, map[string]int64{"w1": seqs[0]}, "w1")
+	s.Handle(app.ClientFrame{Type: app.FramePing})
+	rec.waitFor(t, "PONG", func(fs []map[string]any) bool { return len(framesOf(fs, app.FramePong, "")) == 1 })
+	s.Close("client_closed")
+	for deadline := time.Now().Add(5 * time.Second); f.rt.Stats().Feeds != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("feed pinned by a repeated subscribe: %+v", f.rt.Stats())
+		}
+	}
+}
