@@ -434,7 +434,11 @@ func TestRealtimeSlowReaderGetsASnapshotWhenItCatchesUp(t *testing.T) {
 	}
 	slow, slowRec := f.open(t)
 	subscribe(slow, nil, "w1")
-	slowRec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	// Sessions subscribe concurrently: every one must have its snapshot
+	// before the rounds count deltas.
+	for _, r := range append(fast, slowRec) {
+		r.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	}
 	var before, after []time.Duration
 	round := 0
 	for range 15 {

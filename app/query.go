@@ -87,8 +87,20 @@ type Queries struct {
 
 // CacheResolution is how finely relative dates resolve when results are
 // cached: "now" moves in steps of this size, so repeated dashboard queries
-// share entries.
+// share entries. It is rounded up, never down: a range ending at "now"
+// must hold the event that just arrived (a live widget re-queries on that
+// event's notice), so the bound may reach a few seconds past the clock but
+// never stops short of it.
 const CacheResolution = 5 * time.Second
+
+// CeilNow rounds t up to the next CacheResolution step (t itself when it
+// is on one).
+func CeilNow(t time.Time) time.Time {
+	if c := t.Truncate(CacheResolution); !c.Equal(t) {
+		return c.Add(CacheResolution)
+	}
+	return t
+}
 
 // NewQueries builds the query use case; cache may be nil.
 func NewQueries(engine QueryEngine, cat *domain.Catalog, now Clock, cache ResultCache) *Queries {
@@ -179,7 +191,7 @@ func QueryLocation(q *domain.Query) (*time.Location, error) {
 // repeated dashboard queries share entries.
 func (s *Queries) run(ctx context.Context, req QueryRequest, explain bool) (*QueryResult, error) {
 	if s.cache != nil && !explain {
-		req.Now = req.Now.Truncate(CacheResolution)
+		req.Now = CeilNow(req.Now)
 	}
 	res, err := s.exec(ctx, req, explain)
 	if err != nil {

@@ -199,7 +199,34 @@ func TestRealtimeOnTheDemoDashboard(t *testing.T) {
 			t.Fatalf("first frames: %v", f)
 		}
 	}
+	// A second connection watches the KPI under a date preset, whose range
+	// ends at "now": the new events must count at once.
+	c2, _, err := websocket.DefaultDialer.Dial(ws, http.Header{"Authorization": {"Bearer " + e.token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if err := c2.WriteJSON(map[string]any{"type": "SUBSCRIBE", "dashboardId": dash, "widgetIds": []string{kpi},
+		"filters": map[string]any{"range": "last_7d"}}); err != nil {
+		t.Fatal(err)
+	}
+	read2 := func() map[string]any {
+		_ = c2.SetReadDeadline(time.Now().Add(15 * time.Second))
+		var f map[string]any
+		if err := c2.ReadJSON(&f); err != nil {
+			t.Fatalf("read (last_7d): %v", err)
+		}
+		return f
+	}
+	snap := read2()
+	if snap["type"] != "snapshot" {
+		t.Fatalf("last_7d first frame: %v", snap)
+	}
+	before := snap["rows"].([]any)[0].([]any)[0].(float64)
 	e.ingestOpenTickets("WS", 3)
+	if f := read2(); f["type"] != "delta" || f["upsert"].([]any)[0].([]any)[0].(float64) != before+3 {
+		t.Fatalf("last_7d after 3 new open tickets: %v, want %v", f, before+3)
+	}
 	deltas := map[string]bool{}
 	for len(deltas) < 2 {
 		if f := read(); f["type"] == "delta" {

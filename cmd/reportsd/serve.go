@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/cloudwego/hertz/pkg/common/hlog"
@@ -16,13 +17,19 @@ import (
 	"github.com/conductor/reports/web"
 )
 
+// hlogOnce sets hertz's global logger once per process.
+var hlogOnce sync.Once
+
 // serve runs the server until ctx ends (SIGINT/SIGTERM), then drains HTTP,
 // stops the actor system and closes the stores, in that order.
 func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	log := logTo(cfg, stderr)
-	// hertz logs through its own global logger; keep it to warnings on stderr.
-	hlog.SetOutput(stderr)
-	hlog.SetLevel(hlog.LevelWarn)
+	// hertz logs through its own global logger; keep it to warnings on
+	// stderr. Once per process: it is global, and tests run several nodes.
+	hlogOnce.Do(func() {
+		hlog.SetOutput(stderr)
+		hlog.SetLevel(hlog.LevelWarn)
+	})
 	meta, err := openMeta(ctx, cfg)
 	if err != nil {
 		return err

@@ -56,11 +56,12 @@ func TestControlTopicReachesEveryNodeInOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		nodes[name], logs[name] = c, &heard{}
+		h := &heard{}
+		nodes[name], logs[name] = c, h
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := c.Run(ctx, logs[name].add); err != nil {
+			if err := c.Run(ctx, h.add); err != nil {
 				t.Errorf("run %s: %v", name, err)
 			}
 		}()
