@@ -22,7 +22,7 @@ export default defineConfig({
       output: {
         // ECharts is most of the bundle and changes far less often than
         // the app: a chunk of its own keeps it cached across releases.
-        advancedChunks: { groups: [{ name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ }] },
+        codeSplitting: { groups: [{ name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ }] },
       },
     },
   },
