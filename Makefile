@@ -7,16 +7,38 @@ BIN := bin/reportsd
 COVER_MIN ?= 80
 CHDB_LIB ?= $(or $(REPORTS_CHDB_DIR),$(HOME)/.cache/reports-chdb)/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 
-.PHONY: run build test test-deps lint bench cover clean
+.PHONY: run build test test-deps lint bench cover clean web-build web-test
+
+# The web UI (web/): npm packages from the lockfile, a Vite build into
+# web/dist/app that the binary embeds. Both are redone only when their
+# inputs changed.
+WEB_DEPS := web/node_modules/.package-lock.json
+WEB_BUILD := web/dist/app/index.html
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
 ## run: build and serve the embedded default with demo data on http://127.0.0.1:8080
 ##      (LIVE=N: demo events per second, default 5)
 run: build
 	./$(BIN) serve --demo --live $(or $(LIVE),5)
 
-## build: compile the server into bin/reportsd
-build:
+## build: build the web UI (when its sources changed) and compile the
+##        server, with the UI embedded, into bin/reportsd
+build: web-build
 	$(GO) build -o $(BIN) ./cmd/reportsd
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SRC)
+	cd web && npm run build
+
+## web-build: build the web UI into web/dist/app (npm ci + tsc + vite build)
+web-build: $(WEB_BUILD)
+
+## web-test: type-check the web UI and run its unit tests (Vitest)
+web-test: $(WEB_DEPS)
+	cd web && npm run typecheck && npx vitest run
 
 ## test-deps: install what the tests need when missing (PostgreSQL binaries)
 test-deps:
@@ -24,10 +46,9 @@ test-deps:
 
 ## test: lint, every Go test with the race detector, then the end-to-end
 ## tests (internal/e2e, race-free: see its files) and the ClickHouse DDL/SQL
-## on a modern engine (chDB); the browser code's unit tests (node --test);
-## total coverage >= COVER_MIN %
-test: test-deps lint
-	node --test web/test/
+## on a modern engine (chDB); the web UI's type check and unit tests
+## (web-test); total coverage >= COVER_MIN %
+test: test-deps lint web-test
 	$(GO) test -race -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-race.out ./...
 	$(GO) test -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-e2e.out ./internal/e2e/
 	CHDB_LIB_PATH=$(CHDB_LIB) $(GO) test -count=1 -tags chdb -run TestModernEngine ./store/clickhouse/
@@ -49,4 +70,4 @@ cover:
 	$(GO) tool cover -html=coverage.out -o coverage.html
 
 clean:
-	rm -rf bin coverage.out coverage.html
+	rm -rf bin coverage.out coverage.html web/dist/app

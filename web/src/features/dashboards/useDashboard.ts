@@ -62,7 +62,6 @@ export function useDashboard(id: string): DashboardState {
     const load = () => dashboardsAPI.view(id, query, ac.signal).then((v) => {
       setView(v);
       setViewAt(Date.now());
-      setLive(emptyLive);
     }, (e: Error) => { if (e.name !== 'AbortError') setError(e); });
     load();
     // Dashboards without realtime refresh by their widgets' intervals.
@@ -77,6 +76,9 @@ export function useDashboard(id: string): DashboardState {
   useEffect(() => {
     const c = rt.client;
     if (!c || !definition?.realtime_enabled || !query || !widgetIds.length) return;
+    // Rows of other filters must not take deltas of these: start empty
+    // (the view shows meanwhile) until this subscription's snapshots.
+    setLive(emptyLive);
     c.subscribe(id, widgetIds, query);
     const ids = new Set(widgetIds);
     const stop = rt.listen((f) => {

@@ -11,7 +11,10 @@ const palettes = {
   light: ['#0b5cad', '#b34700', '#2e7d32', '#8e24aa', '#c2185b', '#00796b', '#5d4037', '#455a64'],
   dark: ['#7cb8ff', '#ffab66', '#81c784', '#ce93d8', '#f48fb1', '#4db6ac', '#bcaaa4', '#b0bec5'],
 };
-const ink = { light: { text: '#1b1f24', muted: '#5b6673', background: '#ffffff' }, dark: { text: '#e8edf2', muted: '#9aa7b4', background: '#1a2027' } };
+const ink = {
+  light: { text: '#1b1f24', muted: '#5b6673', background: '#ffffff', scaleLow: '#dde8f3' },
+  dark: { text: '#e8edf2', muted: '#9aa7b4', background: '#1a2027', scaleLow: '#2c3a48' },
+};
 
 /** A chart widget drawn by the <EChart> wrapper. */
 export function ChartWidget({ widget, data, labels }: RendererProps & { labels: Labels }) {

@@ -19,19 +19,23 @@ export function KpiCard({ widget, data, labels }: RendererProps & { labels: Labe
   }
   return (
     <div className={`kpi kpi-${level}`} data-testid="kpi">
-      <p className="kpi-value" data-testid="kpi-value">{m.value === null ? '—' : labels.num(m.value)}</p>
-      <p className={`kpi-level level-${level}`}>
-        <span className="kpi-icon" aria-hidden="true">{icons[level]}</span>
-        <span>{t(`kpi.level.${level}` as 'kpi.level.ok')}</span>
-      </p>
-      <p className="kpi-target">{m.target === undefined ? t('kpi.noTarget') : t('kpi.target', { target: labels.num(m.target) })}</p>
-      {v && (
-        <p className={`kpi-variation ${v.good === null ? '' : v.good ? 'good' : 'bad'}`}>
-          <span aria-hidden="true">{v.diff > 0 ? '▲' : v.diff < 0 ? '▼' : '='} </span>
-          {variation}
-          {v.good !== null && <> ({t(v.good ? 'kpi.better' : 'kpi.worse')})</>}
+      <div className="kpi-main">
+        <p className="kpi-value" data-testid="kpi-value">{m.value === null ? '—' : labels.num(m.value)}</p>
+        <p className={`kpi-level level-${level}`} data-testid="kpi-level">
+          <span className="kpi-icon" aria-hidden="true">{icons[level]}</span>
+          <span>{t(`kpi.level.${level}` as 'kpi.level.ok')}</span>
         </p>
-      )}
+      </div>
+      <p className="kpi-target">
+        {m.target === undefined ? t('kpi.noTarget') : t('kpi.target', { target: labels.num(m.target) })}
+        {v && (
+          <span className={`kpi-variation ${v.good === null ? '' : v.good ? 'good' : 'bad'}`}>
+            {' · '}<span aria-hidden="true">{v.diff > 0 ? '▲' : v.diff < 0 ? '▼' : '='} </span>
+            {variation}
+            {v.good !== null && <> ({t(v.good ? 'kpi.better' : 'kpi.worse')})</>}
+          </span>
+        )}
+      </p>
     </div>
   );
 }

@@ -32,7 +32,7 @@ function Body({ widget, data, error }: Pick<WidgetCardProps, 'widget' | 'data' |
   const { catalog } = useSession();
   const names = useEntityNames();
   const labels = useMemo(() => makeLabels(widget, lang, catalog, names), [widget, lang, catalog, names]);
-  if (widget.type === 'text') return <TextWidget text={widget.config_json.text ?? ''} />;
+  if (widget.type === 'text') return <TextWidget text={widget.config_json.text ?? ''} label={widget.title} />;
   if (error) return <p className="error" role="alert">{t('widget.error', { message: error.message })}</p>;
   if (!data) return <p className="muted">{t('app.loading')}</p>;
   if (widget.type === 'kpi' || widget.viz === 'kpi') return <KpiCard widget={widget} data={data} labels={labels} />;

@@ -6,7 +6,7 @@ import type { WidgetData } from './types';
 const env: ChartEnv = {
   label: (v) => String(v ?? ''), header: (c) => c.toUpperCase(), num: (n) => String(n),
   weekdays: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'], palette: ['#111', '#222'],
-  text: '#000', muted: '#666', background: '#fff', reducedMotion: true,
+  text: '#000', muted: '#666', background: '#fff', scaleLow: '#eee', reducedMotion: true,
 };
 
 function widget(viz: string, config: Widget['config_json']): Widget {

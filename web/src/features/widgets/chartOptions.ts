@@ -30,6 +30,8 @@ export interface ChartEnv {
   text: string;
   muted: string;
   background: string;
+  /** The colour of a heatmap's smallest value, apart from the background. */
+  scaleLow: string;
   reducedMotion: boolean;
 }
 
@@ -177,7 +179,7 @@ function treemap(widget: Widget, data: WidgetData, env: ChartEnv): ChartModel {
       series: [{
         type: 'treemap', name: widget.title, data: tree, roam: false, nodeClick: 'zoomToNode', leafDepth: dims.length > 1 ? 1 : undefined,
         breadcrumb: { show: true, itemStyle: { color: env.background, borderColor: env.muted, textStyle: { color: env.text } } },
-        label: { show: true, formatter: '{b}' }, upperLabel: { show: true, height: 22 },
+        label: { show: true, formatter: '{b}' }, upperLabel: { show: false },
         levels: [{ itemStyle: { borderColor: env.background, borderWidth: 2, gapWidth: 2 } }, { colorSaturation: [0.35, 0.6], itemStyle: { gapWidth: 1 } }],
       }],
     },
@@ -192,12 +194,13 @@ function heatmap(widget: Widget, data: WidgetData, env: ChartEnv): ChartModel {
   return {
     option: {
       ...base(env),
-      grid: { left: 8, right: 8, top: 8, bottom: 48, containLabel: true },
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: g.xLabels, splitArea: { show: true }, ...axisStyle(env) },
-      yAxis: { type: 'category', data: g.yLabels, splitArea: { show: true }, ...axisStyle(env) },
+      // The first row (Sunday, or the first category) on top, as in a calendar.
+      yAxis: { type: 'category', data: g.yLabels, inverse: true, splitArea: { show: true }, ...axisStyle(env) },
       visualMap: {
-        min: g.min, max: Math.max(g.max, g.min + 1), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
-        textStyle: { color: env.text }, inRange: { color: [env.background, env.palette[0]] },
+        min: g.min, max: Math.max(g.max, g.min + 1), calculable: true, orient: 'vertical', right: 0, top: 'middle', itemHeight: 100,
+        textStyle: { color: env.text }, inRange: { color: [env.scaleLow, env.palette[0]] },
       },
       series: [{ type: 'heatmap', data: g.cells, label: { show: false }, emphasis: { itemStyle: { borderColor: env.text, borderWidth: 1 } } }],
     },
