@@ -7,7 +7,7 @@ BIN := bin/reportsd
 COVER_MIN ?= 80
 CHDB_LIB ?= $(or $(REPORTS_CHDB_DIR),$(HOME)/.cache/reports-chdb)/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 
-.PHONY: run build test test-deps lint bench cover clean web-build web-test
+.PHONY: run build test test-deps lint bench cover clean web-build web-test web-e2e
 
 # The web UI (web/): npm packages from the lockfile, a Vite build into
 # web/dist/app that the binary embeds. Both are redone only when their
@@ -40,15 +40,22 @@ web-build: $(WEB_BUILD)
 web-test: $(WEB_DEPS)
 	cd web && npm run typecheck && npx vitest run
 
-## test-deps: install what the tests need when missing (PostgreSQL binaries)
+## web-e2e: the UI end to end on a real `reportsd serve --demo` in headless
+##          Debian chromium with axe-core (screenshots in web/e2e/artifacts/)
+web-e2e: build
+	cd web && REPORTSD=$(CURDIR)/$(BIN) npm run e2e
+
+## test-deps: install what the tests need when missing (PostgreSQL and
+##            ClickHouse binaries, chromium for the UI's end-to-end test)
 test-deps:
 	@scripts/test-deps.sh
 
 ## test: lint, every Go test with the race detector, then the end-to-end
 ## tests (internal/e2e, race-free: see its files) and the ClickHouse DDL/SQL
 ## on a modern engine (chDB); the web UI's type check and unit tests
-## (web-test); total coverage >= COVER_MIN %
-test: test-deps lint web-test
+## (web-test) and its end-to-end test in chromium (web-e2e); total
+## coverage >= COVER_MIN %
+test: test-deps lint web-test web-e2e
 	$(GO) test -race -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-race.out ./...
 	$(GO) test -count=1 -timeout 20m -covermode=atomic -coverpkg=./... -coverprofile=coverage-e2e.out ./internal/e2e/
 	CHDB_LIB_PATH=$(CHDB_LIB) $(GO) test -count=1 -tags chdb -run TestModernEngine ./store/clickhouse/
