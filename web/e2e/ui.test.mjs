@@ -1,7 +1,8 @@
 // End-to-end test of the web UI on a real `reportsd serve --demo` in
 // headless Debian chromium: sign in, the dashboards list, the NOC
 // dashboard, a KPI that moves within 2 s of an ingested event without a
-// reload, a widget moved by keyboard and kept after a reload, English and
+// reload, a widget moved by keyboard and kept after a reload, another
+// dragged with the mouse, English and
 // the dark theme, a phone-sized screen; axe-core finds no WCAG 2.1 A/AA
 // violation on any of them, and no CSP violation happens. Screenshots go
 // to e2e/artifacts/ (ignored by git).
@@ -42,6 +43,13 @@ async function noViolations(name) {
   const v = await axeViolations(page);
   await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
   assert.deepEqual(v, [], `axe on ${name}`);
+}
+
+/** The saved lg grid item of the NOC widget with this title. */
+async function layoutOf(title) {
+  const d = await api('GET', `/api/dashboards/${noc.id}`);
+  const w = d.body.widgets.find((x) => x.title === title);
+  return d.body.layout_json.lg.find((x) => x.i === w.id);
 }
 
 async function kpiValue(title) {
@@ -123,9 +131,7 @@ test('a widget moved by keyboard keeps its place after a reload', async () => {
   let item;
   for (let i = 0; i < 40 && !(item?.x === 1 && item?.h === 3); i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const d = await api('GET', `/api/dashboards/${noc.id}`);
-    const w = d.body.widgets.find((x) => x.title === 'Open tickets');
-    item = d.body.layout_json.lg.find((x) => x.i === w.id);
+    item = await layoutOf('Open tickets');
   }
   assert.deepEqual({ x: item.x, y: item.y, w: item.w, h: item.h }, { x: 1, y: 0, w: 3, h: 3 });
   await page.reload();
@@ -133,6 +139,28 @@ test('a widget moved by keyboard keeps its place after a reload', async () => {
   const box = await page.getByRole('region', { name: 'Open tickets' }).boundingBox();
   const grid = await page.getByRole('region', { name: 'Widgets do painel' }).boundingBox();
   assert.ok(box.x - grid.x > 50, 'moved one column right after the reload');
+});
+
+test('a widget dragged with the mouse is saved', async () => {
+  await page.getByRole('button', { name: 'Editar layout' }).click();
+  const before = await layoutOf('Maintenance backlog');
+  const handle = page.getByRole('button', { name: 'Mover ou redimensionar “Maintenance backlog”' });
+  await handle.scrollIntoViewIfNeeded();
+  const from = await handle.boundingBox();
+  const grid = await page.getByRole('region', { name: 'Widgets do painel' }).boundingBox();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  // Half the grid to the right, in steps, as a hand would.
+  for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + from.width / 2 + (grid.width / 2) * (i / 10), from.y + from.height / 2 + 2 * i);
+  await page.mouse.up();
+  let after = before;
+  for (let i = 0; i < 40 && after.x === before.x; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    after = await layoutOf('Maintenance backlog');
+  }
+  assert.equal(before.x, 0);
+  assert.equal(after.x, 6, 'dropped in the right half of the 12 columns');
+  await page.getByRole('button', { name: 'Concluir edição' }).click();
 });
 
 test('English, dark theme and a phone-sized screen', async () => {
