@@ -1,13 +1,22 @@
 // Routes. The server answers index.html for every /ui/ path (http/ui.go),
 // so each of these survives a reload.
+import { lazy, Suspense } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { useI18n } from '../i18n/I18n';
-import { DashboardPage } from '../features/dashboards/DashboardPage';
 import { DashboardsPage } from '../features/dashboards/DashboardsPage';
 import { LoginPage } from '../features/session/LoginPage';
 import { useSession } from '../features/session/session';
 import { Shell } from '../features/shell/Shell';
 import { RealtimeProvider } from '../realtime/RealtimeProvider';
+
+// The dashboard page carries the charts and the grid (most of the code):
+// loaded when a dashboard is first opened, not with the sign-in page.
+const DashboardPage = lazy(() => import('../features/dashboards/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+
+function Loading() {
+  const { t } = useI18n();
+  return <p className="loading" role="status">{t('app.loading')}</p>;
+}
 
 function RequireSession() {
   const { me } = useSession();
@@ -47,7 +56,7 @@ export function App() {
       <Route element={<RequireSession />}>
         <Route element={<Shell />}>
           <Route path="/ui/dashboards" element={<DashboardsPage />} />
-          <Route path="/ui/dashboards/:id" element={<DashboardPage />} />
+          <Route path="/ui/dashboards/:id" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>
