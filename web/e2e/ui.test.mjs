@@ -134,6 +134,9 @@ test('a widget moved by keyboard keeps its place after a reload', async () => {
     item = await layoutOf('Open tickets');
   }
   assert.deepEqual({ x: item.x, y: item.y, w: item.w, h: item.h }, { x: 1, y: 0, w: 3, h: 3 });
+  // The echo of our own saves is not announced as someone else's change.
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByText('O painel foi alterado; recarregado.').count(), 0);
   await page.reload();
   await page.getByRole('region', { name: 'Open tickets' }).getByTestId('kpi-level').waitFor();
   const box = await page.getByRole('region', { name: 'Open tickets' }).boundingBox();

@@ -42,6 +42,7 @@ export function DashboardPage() {
   const widgets: ViewWidget[] = useMemo(() => s.view?.widgets ?? s.definition?.widgets ?? [], [s.view, s.definition]);
   const ids = useMemo(() => widgets.map((w) => w.id), [widgets]);
   const editor = useLayoutEditor(s.definition, ids, {
+    saving: s.saving,
     saved: (d) => { s.adopt(d); announce(t('dashboard.saved')); },
     failed: (e) => announce(t('dashboard.saveFailed', { message: e.message })),
     conflict: () => { announce(t('dashboard.conflict')); s.reload(); },

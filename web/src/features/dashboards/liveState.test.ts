@@ -41,3 +41,16 @@ describe('widgetData', () => {
     expect(widgetData(w, live)).toEqual({ columns: snap.columns, rows: snap.rows, totals: undefined, compare: w.data!.compare });
   });
 });
+
+describe('onlyOurLayout', async () => {
+  const { onlyOurLayout } = await import('./useDashboard');
+  const base = { id: 'd', name: 'NOC', description: '', filters_json: {}, widgets: [{ id: 'w1', version: 1 }],
+    layout_json: { lg: [{ i: 'w1', x: 0, y: 0, w: 3, h: 2 }] } } as never;
+  const moved = { lg: [{ i: 'w1', x: 1, y: 0, w: 3, h: 2 }] };
+  it('tells the echo of our own save from someone else\'s change', () => {
+    expect(onlyOurLayout(base, { ...(base as object), layout_json: moved, version: 2 } as never, moved)).toBe(true);
+    expect(onlyOurLayout(base, { ...(base as object), layout_json: moved, name: 'Other' } as never, moved)).toBe(false);
+    expect(onlyOurLayout(base, { ...(base as object), layout_json: { lg: [{ i: 'w1', x: 5, y: 0, w: 3, h: 2 }] } } as never, moved)).toBe(false);
+    expect(onlyOurLayout(base, base, null)).toBe(false);
+  });
+});

@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError, request } from '../../api/http';
-import type { Dashboard, DashboardView } from '../../api/types';
+import type { Dashboard, DashboardView, LayoutJSON } from '../../api/types';
+import { BREAKPOINT_NAMES, sameLayout } from '../grid/layout';
 import { useRealtime } from '../../realtime/RealtimeProvider';
 import { dashboardsAPI } from './api';
 import { filtersFromURL, filtersToQuery, filtersToURL, type FilterState } from './filters';
@@ -23,6 +24,8 @@ export interface DashboardState {
   notice: 'changed' | 'deleted' | null;
   /** Takes a saved definition (a layout save) without reloading the view. */
   adopt(d: Dashboard): void;
+  /** Says a layout of ours is being saved (its echo is not news). */
+  saving(l: LayoutJSON): void;
   reload(): void;
 }
 
@@ -36,6 +39,9 @@ export function useDashboard(id: string): DashboardState {
   const [notice, setNotice] = useState<DashboardState['notice']>(null);
   const [nonce, setNonce] = useState(0);
   const version = useRef(0);
+  const current = useRef<Dashboard | null>(null);
+  current.current = definition;
+  const ownLayout = useRef<LayoutJSON | null>(null);
   const rt = useRealtime();
 
   // The definition first: it says which filters the dashboard offers.
@@ -96,11 +102,10 @@ export function useDashboard(id: string): DashboardState {
     if (kind === 'deleted') { setNotice('deleted'); return; }
     // Our own saves come back as a change too: only a newer version counts.
     request<Dashboard>('GET', `/api/dashboards/${encodeURIComponent(id)}`).then((d) => {
-      if (d.version > version.current) {
-        version.current = d.version;
-        setDefinition(d);
-        setNotice('changed');
-      }
+      if (d.version <= version.current) return;
+      version.current = d.version;
+      setDefinition(d);
+      if (!onlyOurLayout(current.current, d, ownLayout.current)) setNotice('changed');
     }, () => {});
   }, [id]);
 
@@ -113,8 +118,22 @@ export function useDashboard(id: string): DashboardState {
     setDefinition((prev) => (prev ? { ...prev, ...d, widgets: d.widgets ?? prev.widgets } : d));
   }, []);
 
+  const saving = useCallback((l: LayoutJSON) => { ownLayout.current = l; }, []);
+
   return {
-    definition, view, viewAt, live, filters, setFilters, error, notice, adopt,
+    definition, view, viewAt, live, filters, setFilters, error, notice, adopt, saving,
     reload: () => { setNotice(null); setNonce((n) => n + 1); },
   };
+}
+
+/**
+ * Whether next differs from prev only by a layout we saved ourselves (the
+ * dashboard frame of our own save may come before its PUT answer).
+ */
+export function onlyOurLayout(prev: Dashboard | null, next: Dashboard, ours: LayoutJSON | null): boolean {
+  if (!prev || !ours) return false;
+  const widgets = (d: Dashboard) => (d.widgets ?? []).map((w) => `${w.id}:${w.version}`).join(',');
+  return prev.name === next.name && prev.description === next.description &&
+    JSON.stringify(prev.filters_json) === JSON.stringify(next.filters_json) && widgets(prev) === widgets(next) &&
+    BREAKPOINT_NAMES.every((bp) => sameLayout(ours[bp], next.layout_json[bp]));
 }

@@ -3,7 +3,7 @@
 // version being edited (If-Match); a conflict reloads the dashboard.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/http';
-import type { Breakpoint, Dashboard, GridItem } from '../../api/types';
+import type { Breakpoint, Dashboard, GridItem, LayoutJSON } from '../../api/types';
 import { dashboardsAPI } from '../dashboards/api';
 import { COLS, gridLayouts, moveItem, resizeItem, sameLayout, toLayoutJSON, type Layouts } from './layout';
 
@@ -20,6 +20,7 @@ export interface LayoutEditor {
 }
 
 export interface LayoutEditorEvents {
+  saving(l: LayoutJSON): void;
   saved(d: Dashboard): void;
   failed(e: Error): void;
   conflict(): void;
@@ -40,24 +41,33 @@ export function useLayoutEditor(d: Dashboard | null, widgetIds: string[], on: La
   // What the grid shows on breakpoints the dashboard never saved.
   const shown = useRef<Layouts>({});
 
-  // A new definition (loaded, or changed by someone else) resets the grid.
+  // A new definition (loaded, or changed by someone else) resets the grid,
+  // unless a change of ours is still to be saved.
   useEffect(() => {
-    if (d) setLayouts(gridLayouts(d.layout_json, widgetIds));
+    if (d && !pending.current) setLayouts(gridLayouts(d.layout_json, widgetIds));
   }, [d?.id, d?.layout_json, key]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const flush = useCallback(async () => {
+  // Saves go one at a time, each with the version the previous one made.
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const lastVersion = useRef(0);
+  const save = useCallback(async () => {
     const next = pending.current;
     const cur = dash.current;
     pending.current = null;
     if (!next || !cur) return;
     try {
-      const saved = await dashboardsAPI.update(cur.id, cur.version, { layout_json: toLayoutJSON(next) });
+      const layout = toLayoutJSON(next);
+      events.current.saving(layout);
+      const saved = await dashboardsAPI.update(cur.id, Math.max(cur.version, lastVersion.current), { layout_json: layout });
+      lastVersion.current = saved.version;
       events.current.saved(saved);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) events.current.conflict();
       else events.current.failed(e as Error);
     }
   }, []);
+  useEffect(() => { lastVersion.current = 0; }, [d?.id]);
+  const flush = useCallback(() => { chain.current = chain.current.then(save); return chain.current; }, [save]);
 
   const schedule = useCallback((next: Layouts) => {
     pending.current = next;
