@@ -11,7 +11,7 @@ export const ADMIN = 'admin@acme.example';
 /** Starts the server; resolves with {base, stop}. */
 export async function startServer(bin) {
   const dir = mkdtempSync(join(tmpdir(), 'reports-e2e-'));
-  const proc = spawn(bin, ['serve', '--demo', '--events', '400', '--listen', '127.0.0.1:0', '--data-dir', dir,
+  const proc = spawn(bin, ['serve', '--demo', '--events', '3000', '--listen', '127.0.0.1:0', '--data-dir', dir,
     '--realtime-coalesce', '50ms'], { env: { ...process.env, REPORTS_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (b) => { log = (log + b).slice(-20000); });

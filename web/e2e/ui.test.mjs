@@ -82,6 +82,11 @@ test('NOC dashboard: every widget renders, live', async () => {
   await page.getByRole('link', { name: 'NOC' }).click();
   await page.getByRole('heading', { name: 'NOC', level: 1 }).waitFor();
   await page.getByTestId('live-status').getByText('Ao vivo').waitFor();
+  // 30 days of the demo's 3,000 events hold data for every widget (7 days
+  // may hold no expense).
+  const viewed = page.waitForResponse((r) => r.url().endsWith('/view?range=last_30d') && r.status() === 200);
+  await page.getByLabel('Período').selectOption('last_30d');
+  await viewed;
   for (const title of ['Open tickets', 'SLA breaches today']) {
     await page.getByRole('region', { name: title }).getByTestId('kpi-level').waitFor();
   }
