@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing: Debian's
 # PostgreSQL and ClickHouse server binaries (the tests start their own
-# servers in temp dirs, on loopback). Tests never skip for a missing component: they fail and say how to
+# servers in temp dirs, on loopback) and Debian's chromium, which the web
+# UI's end-to-end test drives through playwright-core (a browser download
+# of playwright's own is never used). Tests never skip for a missing component: they fail and say how to
 # install it; this script is what `make test` does about it first.
 set -euo pipefail
 
@@ -9,6 +11,7 @@ need=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need+=(postgresql); fi
 if ! command -v runuser >/dev/null 2>&1; then need+=(util-linux); fi
 if ! command -v clickhouse-server >/dev/null 2>&1 && ! command -v clickhouse >/dev/null 2>&1; then need+=(clickhouse-server); fi
+if [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-deps: installing ${need[*]}"

@@ -1,0 +1,64 @@
+// Starts a real `reportsd serve --demo` on a loopback port for the
+// end-to-end test, and talks to its API as the demo admin.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PASSWORD = 'demo-password-e2e';
+export const ADMIN = 'admin@acme.example';
+
+/** Starts the server; resolves with {base, stop}. */
+export async function startServer(bin) {
+  const dir = mkdtempSync(join(tmpdir(), 'reports-e2e-'));
+  const proc = spawn(bin, ['serve', '--demo', '--events', '3000', '--listen', '127.0.0.1:0', '--data-dir', dir,
+    '--realtime-coalesce', '50ms'], { env: { ...process.env, REPORTS_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (b) => { log = (log + b).slice(-20000); });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('reportsd did not start in 60 s:\n' + out + log)), 60_000);
+    proc.stdout.on('data', (b) => {
+      out += b;
+      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`reportsd exited (${code}):\n${out}${log}`)); });
+  });
+  return {
+    base,
+    log: () => log,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => { if (proc.exitCode !== null) r(); else proc.on('exit', r); });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An API client signed in as the demo admin (bearer token). */
+export async function apiClient(base) {
+  const r = await fetch(base + '/api/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN, password: PASSWORD }),
+  });
+  if (!r.ok) throw new Error('login ' + r.status);
+  const { token } = await r.json();
+  return async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+/** n ticket.created events of open tickets, now. */
+export function openTickets(n) {
+  const now = new Date().toISOString();
+  return Array.from({ length: n }, (_, i) => {
+    const id = `e2e-${Date.now()}-${i}-${Math.random().toString(36).slice(2)}`;
+    return { id, tenant_id: 'acme', source: 'tickets', type: 'ticket.created', occurred_at: now, entity_id: id, version: 1,
+      data: { status: 'open', priority: 'urgent', category: 'network', created_at: now } };
+  });
+}

@@ -1,0 +1,65 @@
+// Routes. The server answers index.html for every /ui/ path (http/ui.go),
+// so each of these survives a reload.
+import { lazy, Suspense } from 'react';
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { useI18n } from '../i18n/I18n';
+import { DashboardsPage } from '../features/dashboards/DashboardsPage';
+import { LoginPage } from '../features/session/LoginPage';
+import { useSession } from '../features/session/session';
+import { Shell } from '../features/shell/Shell';
+import { RealtimeProvider } from '../realtime/RealtimeProvider';
+
+// The dashboard page carries the charts and the grid (most of the code):
+// loaded when a dashboard is first opened, not with the sign-in page.
+const DashboardPage = lazy(() => import('../features/dashboards/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+
+function Loading() {
+  const { t } = useI18n();
+  return <p className="loading" role="status">{t('app.loading')}</p>;
+}
+
+function RequireSession() {
+  const { me } = useSession();
+  const { t } = useI18n();
+  const loc = useLocation();
+  if (me === undefined) return <p className="loading" role="status">{t('app.loading')}</p>;
+  if (me === null) return <Navigate to={`/ui/login?next=${encodeURIComponent(loc.pathname + loc.search)}`} replace />;
+  return (
+    <RealtimeProvider enabled>
+      <Outlet />
+    </RealtimeProvider>
+  );
+}
+
+function LoginFrame() {
+  const { t } = useI18n();
+  return (
+    <main id="main" className="login-frame">
+      <p className="brand">{t('app.name')}</p>
+      <LoginPage />
+      <footer className="muted">{t('app.footer')}</footer>
+    </main>
+  );
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <p role="alert">{t('app.notFound')}</p>;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/" element={<Navigate to="/ui/dashboards" replace />} />
+      <Route path="/ui" element={<Navigate to="/ui/dashboards" replace />} />
+      <Route path="/ui/login" element={<LoginFrame />} />
+      <Route element={<RequireSession />}>
+        <Route element={<Shell />}>
+          <Route path="/ui/dashboards" element={<DashboardsPage />} />
+          <Route path="/ui/dashboards/:id" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,154 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { RealtimeClient, sseURL, type Status } from './client';
+import type { ServerFrame, SnapshotFrame } from './frames';
+
+const snap: SnapshotFrame = {
+  type: 'snapshot', widgetId: 'w1', seq: 10, keyColumns: 1, at: 0,
+  columns: [{ name: 'status', type: 'string' }, { name: 'total', type: 'int' }], rows: [['closed', 2], ['open', 3]],
+};
+
+class FakeWS {
+  static all: FakeWS[] = [];
+  sent: any[] = [];
+  readyState = 0;
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: unknown) => void) | null = null;
+  constructor(public url: string) { FakeWS.all.push(this); }
+  send(m: string) { this.sent.push(JSON.parse(m)); }
+  open() { this.readyState = 1; this.onopen?.({}); }
+  recv(f: unknown) { this.onmessage?.({ data: JSON.stringify(f) }); }
+  fail() { this.readyState = 3; this.onclose?.({}); }
+  close() { this.readyState = 3; }
+}
+
+class FakeES {
+  static all: FakeES[] = [];
+  handlers: Record<string, (ev: { data: string }) => void> = {};
+  closed = false;
+  constructor(public url: string) { FakeES.all.push(this); }
+  addEventListener(t: string, fn: (ev: { data: string }) => void) { this.handlers[t] = fn; }
+  emit(f: { type: string }) { this.handlers[f.type]({ data: JSON.stringify(f) }); }
+  close() { this.closed = true; }
+}
+
+function client() {
+  const timers: (() => void)[] = [];
+  const frames: ServerFrame[] = [];
+  const statuses: Status[] = [];
+  const c = new RealtimeClient({
+    wsBase: 'ws://h', WebSocket: FakeWS, EventSource: FakeES,
+    setTimeout: (fn) => { timers.push(fn); return timers.length; }, clearTimeout: () => {},
+    onFrame: (f) => frames.push(f), onStatus: (s) => statuses.push(s),
+  });
+  return { c, timers, frames, statuses };
+}
+
+beforeEach(() => { FakeWS.all = []; FakeES.all = []; });
+
+describe('sseURL', () => {
+  it('carries widgets, filters and the resume point', () => {
+    const u = sseURL('', 'd 1', ['w1', 'w2'], { customer: ['c1', 'c2'], from: 'now-7d' }, { w1: 41 });
+    expect(u).toBe('/sse/dashboards/d%201?widgets=w1%2Cw2&customer=c1&customer=c2&from=now-7d&lastEventId=w1%3A41');
+  });
+});
+
+describe('RealtimeClient', () => {
+  it('reconnects and resubscribes with the last seq of every widget', () => {
+    const { c, timers, frames } = client();
+    c.connect();
+    c.subscribe('d1', ['w1', 'w2']);
+    FakeWS.all[0].open();
+    expect(FakeWS.all[0].url).toBe('ws://h/realtime');
+    expect(FakeWS.all[0].sent[0]).toEqual({ type: 'SUBSCRIBE', dashboardId: 'd1', widgetIds: ['w1', 'w2'], filters: {}, lastSeq: {} });
+    FakeWS.all[0].recv(snap);
+    FakeWS.all[0].recv({ type: 'delta', widgetId: 'w1', seq: 11, upsert: [], delete: [] });
+    expect(frames).toHaveLength(2);
+    FakeWS.all[0].fail(); // an opened connection dropped: retry WS, no fallback
+    expect(timers).toHaveLength(1);
+    timers.shift()!();
+    FakeWS.all[1].open();
+    expect(FakeWS.all[1].sent[0].lastSeq).toEqual({ w1: 11 });
+    expect(FakeES.all).toHaveLength(0);
+    expect(c.transport).toBe('ws');
+  });
+
+  it('asks the server again on a gap in seq instead of passing the delta on', () => {
+    const { c, frames } = client();
+    c.connect();
+    c.subscribe('d1', ['w1']);
+    FakeWS.all[0].open();
+    FakeWS.all[0].recv(snap);
+    FakeWS.all[0].recv({ type: 'delta', widgetId: 'w1', seq: 13, upsert: [], delete: [] });
+    expect(frames).toHaveLength(1);
+    expect(FakeWS.all[0].sent.at(-1).lastSeq).toEqual({ w1: 10 });
+  });
+
+  it('falls back to SSE when WebSockets never open, and resumes there', () => {
+    const { c, timers, frames, statuses } = client();
+    c.connect();
+    c.subscribe('d1', ['w1'], { customer: 'c1' });
+    FakeWS.all[0].open();
+    FakeWS.all[0].recv(snap);
+    FakeWS.all[0].fail();
+    timers.shift()!();
+    FakeWS.all[1].fail(); // refused before opening
+    timers.shift()!();
+    FakeWS.all[2].fail(); // twice: fall back
+    expect(FakeES.all).toHaveLength(1);
+    expect(FakeES.all[0].url).toBe('/sse/dashboards/d1?widgets=w1&customer=c1&lastEventId=w1%3A10');
+    expect(statuses).toContain('fallback');
+    expect(c.transport).toBe('sse');
+    FakeES.all[0].emit({ type: 'delta', widgetId: 'w1', seq: 11, upsert: [['open', 4]], delete: [] } as never);
+    expect(frames.at(-1)).toMatchObject({ seq: 11 });
+    c.subscribe('d1', ['w1', 'w2'], { customer: 'c1' }); // more widgets: a new stream, same resume point
+    expect(FakeES.all[0].closed).toBe(true);
+    expect(FakeES.all[1].url).toContain('lastEventId=w1%3A11');
+    c.unsubscribe('d1');
+    expect(FakeES.all[1].closed).toBe(true);
+  });
+
+  it('starts from snapshots when the filters change', () => {
+    const { c } = client();
+    c.connect();
+    c.subscribe('d1', ['w1'], { range: 'last_7d' });
+    FakeWS.all[0].open();
+    FakeWS.all[0].recv(snap);
+    c.subscribe('d1', ['w1'], { range: 'last_7d' });
+    expect(FakeWS.all[0].sent.at(-1).lastSeq).toEqual({ w1: 10 });
+    c.subscribe('d1', ['w1'], { range: 'today' });
+    expect(FakeWS.all[0].sent.at(-1)).toEqual({ type: 'SUBSCRIBE', dashboardId: 'd1', widgetIds: ['w1'], filters: { range: 'today' }, lastSeq: {} });
+  });
+
+  it('reset asks again for the widgets without a resume point', () => {
+    const { c } = client();
+    c.connect();
+    c.subscribe('d1', ['w1', 'w2']);
+    FakeWS.all[0].open();
+    FakeWS.all[0].recv(snap);
+    FakeWS.all[0].recv({ ...snap, widgetId: 'w2', seq: 3 });
+    c.reset('d1', ['w1']);
+    expect(FakeWS.all[0].sent.at(-1).lastSeq).toEqual({ w2: 3 });
+  });
+
+  it('unsubscribes some widgets or the whole dashboard', () => {
+    const { c } = client();
+    c.connect();
+    c.subscribe('d1', ['w1', 'w2']);
+    FakeWS.all[0].open();
+    c.unsubscribe('d1', ['w2']);
+    expect(FakeWS.all[0].sent.at(-1)).toEqual({ type: 'UNSUBSCRIBE', dashboardId: 'd1', widgetIds: ['w2'] });
+    c.unsubscribe('d1');
+    expect(FakeWS.all[0].sent.at(-1)).toEqual({ type: 'UNSUBSCRIBE', dashboardId: 'd1', widgetIds: [] });
+  });
+
+  it('closes for good when revoked', () => {
+    const { c, statuses, timers } = client();
+    c.connect();
+    FakeWS.all[0].open();
+    FakeWS.all[0].recv({ type: 'revoked' });
+    expect(statuses.at(-1)).toBe('closed');
+    FakeWS.all[0].fail();
+    expect(timers).toHaveLength(0);
+  });
+});

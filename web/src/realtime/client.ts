@@ -1,0 +1,235 @@
+// Realtime client of Conductor Reports: one WebSocket per tab multiplexing
+// widget subscriptions, with an automatic fall back to server-sent events
+// when WebSockets fail (a proxy that refuses the upgrade, a network that
+// drops them), reconnection with backoff, and resume from the last seq of
+// every widget so a reconnect only receives what it missed.
+import type { ClientFrame, Filters, ServerFrame } from './frames';
+
+/** What the connection is doing, for the status indicator. */
+export type Status = 'connecting' | 'open' | 'fallback' | 'reconnecting' | 'closed';
+
+/** The part of WebSocket the client uses (injected in tests). */
+export interface SocketLike {
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+
+/** The part of EventSource the client uses (injected in tests). */
+export interface EventSourceLike {
+  addEventListener(type: string, fn: (ev: { data: string }) => void): void;
+  close(): void;
+}
+
+type Timer = ReturnType<typeof setTimeout> | number;
+
+/** Options of a RealtimeClient; only wsBase is required. */
+export interface ClientOptions {
+  /** The server origin for SSE URLs ("" for the page's own). */
+  base?: string;
+  /** "ws://host" or "wss://host". */
+  wsBase: string;
+  WebSocket?: new (url: string) => SocketLike;
+  EventSource?: new (url: string, init?: { withCredentials?: boolean }) => EventSourceLike;
+  onFrame?: (f: ServerFrame) => void;
+  onStatus?: (s: Status) => void;
+  /** WebSocket attempts that never open before falling back to SSE (2). */
+  wsFailuresBeforeFallback?: number;
+  /** Delays between reconnection attempts ([500, 1000, 2000, 5000] ms). */
+  backoffMs?: number[];
+  setTimeout?: (fn: () => void, ms: number) => Timer;
+  clearTimeout?: (t: Timer) => void;
+}
+
+interface Subscription {
+  widgetIds: string[];
+  filters: Filters;
+}
+
+/** Builds the SSE URL of a dashboard subscription. */
+export function sseURL(base: string, dashboardId: string, widgetIds: string[], filters: Filters | undefined,
+  lastSeq: Record<string, number>): string {
+  const q = new URLSearchParams();
+  q.set('widgets', widgetIds.join(','));
+  for (const [key, value] of Object.entries(filters ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) q.append(key, v);
+  }
+  const ids = widgetIds.filter((w) => lastSeq[w]).map((w) => `${w}:${lastSeq[w]}`);
+  if (ids.length) q.set('lastEventId', ids.join(','));
+  return `${base}/sse/dashboards/${encodeURIComponent(dashboardId)}?${q}`;
+}
+
+const SSE_TYPES = ['snapshot', 'delta', 'banner', 'error', 'revoked', 'dashboard'];
+
+function sameFilters(a: Filters, b: Filters): boolean {
+  const norm = (f: Filters) => JSON.stringify(Object.entries(f).sort(([x], [y]) => x.localeCompare(y)));
+  return norm(a) === norm(b);
+}
+
+/** One realtime connection per tab; see the file comment. */
+export class RealtimeClient {
+  private o: Required<Omit<ClientOptions, 'WebSocket' | 'EventSource'>> & Pick<ClientOptions, 'WebSocket' | 'EventSource'>;
+  private subs = new Map<string, Subscription>();
+  /** The last seq applied per widget: what a reconnect resumes from. */
+  readonly lastSeq: Record<string, number> = {};
+  private mode: 'ws' | 'sse' = 'ws';
+  private wsFailures = 0;
+  private attempt = 0;
+  private closed = false;
+  private ws: SocketLike | null = null;
+  private sources = new Map<string, EventSourceLike>();
+  private timer: Timer | null = null;
+
+  constructor(opts: ClientOptions) {
+    this.o = {
+      base: '', wsFailuresBeforeFallback: 2, backoffMs: [500, 1000, 2000, 5000],
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (t) => globalThis.clearTimeout(t as number),
+      onFrame: () => {}, onStatus: () => {},
+      WebSocket: globalThis.WebSocket as unknown as ClientOptions['WebSocket'],
+      EventSource: globalThis.EventSource as unknown as ClientOptions['EventSource'],
+      ...opts,
+    };
+  }
+
+  /** The transport in use: "ws" until WebSockets failed, then "sse". */
+  get transport(): 'ws' | 'sse' { return this.mode; }
+
+  /** Starts the connection. */
+  connect(): void {
+    this.closed = false;
+    if (this.mode === 'ws') this.openWS(); else this.openSSE();
+  }
+
+  /**
+   * Subscribes to widgets of a dashboard, or again with other widgets or
+   * filters. Other filters mean other feeds, whose seqs are unrelated: the
+   * widgets start again from a snapshot.
+   */
+  subscribe(dashboardId: string, widgetIds: string[], filters: Filters = {}): void {
+    const prev = this.subs.get(dashboardId);
+    if (prev && !sameFilters(prev.filters, filters)) for (const w of prev.widgetIds) delete this.lastSeq[w];
+    this.subs.set(dashboardId, { widgetIds: widgetIds.slice(), filters });
+    if (this.mode === 'ws') this.sendSubscribe(dashboardId); else this.openSSEFor(dashboardId);
+  }
+
+  /** Stops watching widgets (all of the dashboard when widgetIds is empty). */
+  unsubscribe(dashboardId: string, widgetIds: string[] = []): void {
+    const sub = this.subs.get(dashboardId);
+    if (!sub) return;
+    const left = widgetIds.length ? sub.widgetIds.filter((w) => !widgetIds.includes(w)) : [];
+    for (const w of widgetIds.length ? widgetIds : sub.widgetIds) delete this.lastSeq[w];
+    if (left.length) this.subs.set(dashboardId, { ...sub, widgetIds: left }); else this.subs.delete(dashboardId);
+    if (this.mode === 'ws') {
+      this.send({ type: 'UNSUBSCRIBE', dashboardId, widgetIds });
+    } else if (left.length) {
+      this.openSSEFor(dashboardId);
+    } else {
+      this.sources.get(dashboardId)?.close();
+      this.sources.delete(dashboardId);
+    }
+  }
+
+  /**
+   * Forgets what the client has of some widgets and asks the server again:
+   * they get a fresh snapshot (the UI lost their rows).
+   */
+  reset(dashboardId: string, widgetIds: string[]): void {
+    for (const w of widgetIds) delete this.lastSeq[w];
+    this.resync(dashboardId);
+  }
+
+  /** Closes everything; no reconnect follows. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) this.o.clearTimeout(this.timer);
+    this.ws?.close();
+    for (const es of this.sources.values()) es.close();
+    this.sources.clear();
+    this.status('closed');
+  }
+
+  private status(s: Status): void { this.o.onStatus(s); }
+
+  private send(msg: ClientFrame): void {
+    if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(msg));
+  }
+
+  private sendSubscribe(dashboardId: string): void {
+    const sub = this.subs.get(dashboardId);
+    if (!sub) return;
+    const lastSeq: Record<string, number> = {};
+    for (const w of sub.widgetIds) if (this.lastSeq[w]) lastSeq[w] = this.lastSeq[w];
+    this.send({ type: 'SUBSCRIBE', dashboardId, widgetIds: sub.widgetIds, filters: sub.filters, lastSeq });
+  }
+
+  private openWS(): void {
+    this.status(this.attempt ? 'reconnecting' : 'connecting');
+    const ws = new this.o.WebSocket!(`${this.o.wsBase}/realtime`);
+    this.ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      this.wsFailures = 0;
+      this.attempt = 0;
+      this.status('open');
+      for (const id of this.subs.keys()) this.sendSubscribe(id);
+    };
+    ws.onmessage = (ev) => this.frame(JSON.parse(String(ev.data)) as ServerFrame);
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.closed) return;
+      if (!opened) this.wsFailures++;
+      if (this.wsFailures >= this.o.wsFailuresBeforeFallback) {
+        this.mode = 'sse';
+        this.openSSE();
+        return;
+      }
+      this.retry(() => this.openWS());
+    };
+  }
+
+  private retry(fn: () => void): void {
+    const d = this.o.backoffMs[Math.min(this.attempt, this.o.backoffMs.length - 1)];
+    this.attempt++;
+    this.status('reconnecting');
+    this.timer = this.o.setTimeout(() => { this.timer = null; if (!this.closed) fn(); }, d);
+  }
+
+  private openSSE(): void {
+    this.status('fallback');
+    for (const id of this.subs.keys()) this.openSSEFor(id);
+  }
+
+  private openSSEFor(dashboardId: string): void {
+    this.sources.get(dashboardId)?.close();
+    const sub = this.subs.get(dashboardId);
+    if (!sub) return;
+    const es = new this.o.EventSource!(
+      sseURL(this.o.base, dashboardId, sub.widgetIds, sub.filters, this.lastSeq), { withCredentials: true });
+    this.sources.set(dashboardId, es);
+    for (const t of SSE_TYPES) es.addEventListener(t, (ev) => this.frame(JSON.parse(ev.data) as ServerFrame));
+  }
+
+  private frame(f: ServerFrame): void {
+    if (f.type === 'snapshot' || f.type === 'delta') {
+      const last = this.lastSeq[f.widgetId] ?? 0;
+      if (f.type === 'delta' && last && f.seq !== last + 1) {
+        // A gap: ask again from what we have; the server answers with the
+        // missing deltas or a snapshot.
+        for (const [id, sub] of this.subs) if (sub.widgetIds.includes(f.widgetId)) this.resync(id);
+        return;
+      }
+      this.lastSeq[f.widgetId] = f.seq;
+    }
+    if (f.type === 'revoked') this.close();
+    this.o.onFrame(f);
+  }
+
+  private resync(dashboardId: string): void {
+    if (this.mode === 'ws') this.sendSubscribe(dashboardId); else this.openSSEFor(dashboardId);
+  }
+}
