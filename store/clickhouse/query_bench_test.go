@@ -10,6 +10,7 @@ import (
 
 	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
+	"github.com/conductor/reports/store/analyticstest"
 )
 
 // dashboardQueries are five typical NOC-dashboard queries over tickets.
@@ -70,6 +71,29 @@ func BenchmarkDashboardQueries(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// BenchmarkCompile measures compiling the DESIGN.md example query_json to
+// ClickHouse SQL (planner included), as store/sqlite's BenchmarkCompile
+// does; no server is involved.
+//
+//	go test -run '^$' -bench BenchmarkCompile -benchmem ./store/clickhouse/
+func BenchmarkCompile(b *testing.B) {
+	a := &Analytics{layout: testLayout(b)}
+	var q domain.Query
+	_ = json.Unmarshal([]byte(`{"source":"tickets","metrics":[{"agg":"count","as":"total"},{"agg":"avg","field":"resolution_minutes","as":"avg_res"}],
+	 "groups":[{"field":"status"},{"field":"created_at","granularity":"day"}],
+	 "filters":[{"field":"priority","op":"IN","value":["high","urgent"]},{"field":"created_at","op":"BETWEEN","value":["{{from}}","{{to}}"]}],
+	 "params":{"from":"now-30d","to":"now"},"order":[{"by":"total","dir":"desc"}],"limit":100}`), &q)
+	if err := q.Validate(analyticstest.Catalog(b)); err != nil {
+		b.Fatal(err)
+	}
+	req := app.QueryRequest{Query: &q, TenantID: "t1", Scope: domain.Scope{domain.DimCustomer: {"c1", "c2"}}, Now: time.Now(), Location: time.UTC}
+	for b.Loop() {
+		if _, err := a.compileQuery(req, q.Groups, true); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
