@@ -90,12 +90,14 @@ func (a *Analytics) runQuery(ctx context.Context, cq *chCompiled) ([][]any, erro
 	if len(types) != len(cq.conv) {
 		return nil, fmt.Errorf("run query: %d columns, want %d", len(types), len(cq.conv))
 	}
+	// One set of destinations for all rows: each value is copied out
+	// (derefScan) before the next Scan overwrites it.
+	dest := make([]any, len(types))
+	for i, t := range types {
+		dest[i] = reflect.New(t.ScanType()).Interface()
+	}
 	out := [][]any{}
 	for rs.Next() {
-		dest := make([]any, len(types))
-		for i, t := range types {
-			dest[i] = reflect.New(t.ScanType()).Interface()
-		}
 		if err := rs.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan query row: %w", err)
 		}
