@@ -76,10 +76,14 @@ type Hierarchy struct {
 }
 
 // Rollup is a pre-aggregation kept by the analytics stores: row counts and
-// per-measure sums and non-null counts per time bucket and dimensions.
+// per-measure sums and non-null counts per time bucket and dimensions. A
+// source may declare several: a wide one carrying every scope dimension,
+// so scoped principals are answered too, and narrow ones for the common
+// dashboard shapes; the planner picks the narrowest that covers a query
+// (see PlanRollup).
 type Rollup struct {
 	Name       string   `json:"name"`
-	Grain      string   `json:"grain"` // hour | day
+	Grain      string   `json:"grain"` // hour | day | month (UTC buckets)
 	TimeField  string   `json:"time_field"`
 	Dimensions []string `json:"dimensions"`
 	Measures   []string `json:"measures"`
@@ -186,6 +190,7 @@ func ParseCatalog(b []byte) (*Catalog, error) {
 func (c *Catalog) validate() error {
 	seenTypes := map[string]string{}
 	names := map[string]bool{}
+	rollups := map[string]bool{} // one table per rollup: names are global
 	for si := range c.Sources {
 		s := &c.Sources[si]
 		if !isIdent(s.Name) || names[s.Name] {
@@ -206,6 +211,12 @@ func (c *Catalog) validate() error {
 		}
 		if err := validateHierarchiesAndRollups(s); err != nil {
 			return err
+		}
+		for _, r := range s.Rollups {
+			if rollups[r.Name] {
+				return fmt.Errorf("rollup %s is declared twice", r.Name)
+			}
+			rollups[r.Name] = true
 		}
 	}
 	return nil
@@ -259,7 +270,7 @@ func validateHierarchiesAndRollups(s *Source) error {
 		}
 	}
 	for _, r := range s.Rollups {
-		if !isIdent(r.Name) || (r.Grain != "hour" && r.Grain != "day") {
+		if !isIdent(r.Name) || (r.Grain != "hour" && r.Grain != "day" && r.Grain != "month") {
 			return fmt.Errorf("%s rollup %q: bad name or grain", s.Name, r.Name)
 		}
 		if f, ok := s.Field(r.TimeField); !ok || f.Type != TypeTime {

@@ -258,11 +258,14 @@ func scaledInt(path, s string, scale int) (int64, error) {
 	return n.Int64(), nil
 }
 
-// Bucket truncates t (UTC) to a rollup grain.
+// Bucket truncates t (UTC) to a rollup grain: hour, day or month.
 func Bucket(t time.Time, grain string) time.Time {
 	t = t.UTC()
-	if grain == "hour" {
+	switch grain {
+	case "hour":
 		return t.Truncate(time.Hour)
+	case "month":
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -149,6 +149,9 @@ func TestBucketsAndVersions(t *testing.T) {
 	if got := domain.Bucket(ts, "hour"); !got.Equal(time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC)) {
 		t.Fatalf("hour bucket %v", got)
 	}
+	if got := domain.Bucket(time.Date(2026, 2, 28, 23, 0, 0, 0, time.FixedZone("Y", -2*3600)), "month"); !got.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("month bucket %v (UTC month)", got)
+	}
 	if !domain.Supersedes(2, 1) || domain.Supersedes(1, 1) || domain.Supersedes(1, 2) {
 		t.Fatal("Supersedes")
 	}
@@ -169,6 +172,7 @@ func TestParseCatalogRefusesBadCatalogues(t *testing.T) {
 		"bad scope":      `{"sources":[{"name":"a","kind":"entity","time_field":"t","fields":[{"name":"t","type":"time","kind":"dimension","required":true},{"name":"c","type":"string","kind":"dimension","scope":"planet"}]}]}`,
 		"bad origin":     `{"sources":[{"name":"a","kind":"entity","time_field":"t","fields":[{"name":"t","type":"time","kind":"dimension","required":true,"origin":"moon"}]}]}`,
 		"rollup dim":     `{"sources":[{"name":"a","kind":"entity","time_field":"t","fields":[{"name":"t","type":"time","kind":"dimension","required":true}],"rollups":[{"name":"r","grain":"day","time_field":"t","dimensions":["t"]}]}]}`,
+		"dup rollup":     `{"sources":[{"name":"a","kind":"entity","time_field":"t","fields":[{"name":"t","type":"time","kind":"dimension","required":true}],"rollups":[{"name":"r","grain":"day","time_field":"t"}]},{"name":"b","kind":"entity","time_field":"t","fields":[{"name":"t","type":"time","kind":"dimension","required":true}],"rollups":[{"name":"r","grain":"month","time_field":"t"}]}]}`,
 		"rollup meas":    `{"sources":[{"name":"a","kind":"entity","time_field":"t","fields":[{"name":"t","type":"time","kind":"dimension","required":true}],"rollups":[{"name":"r","grain":"day","time_field":"t","measures":["t"]}]}]}`,
 	} {
 		if _, err := domain.ParseCatalog([]byte(js)); err == nil {

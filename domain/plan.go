@@ -6,8 +6,9 @@ import (
 )
 
 // ZoneFit says how a query's time zone lines up with rollup buckets,
-// which are UTC hours and days: every UTC day is a local day only in UTC,
-// every UTC hour is within one local hour in whole-hour zones.
+// which are UTC hours, days and months: every UTC day or month is a local
+// one only in UTC, every UTC hour is within one local hour in whole-hour
+// zones.
 type ZoneFit struct {
 	UTC       bool // the zone is UTC
 	WholeHour bool // every offset of the zone is a whole number of hours
@@ -20,12 +21,20 @@ var rollupOps = []string{"==", "!=", "IN", "NOT_IN", "EXISTS", "NOT_EXISTS", "CO
 // grainOrder ranks granularities from fine to coarse.
 var grainOrder = map[string]int{"hour": 0, "day": 1, "week": 2, "month": 3, "quarter": 4, "year": 5}
 
-// PlanRollup returns the rollup of src that answers q exactly for a
-// principal with scope, or nil when only the raw tables can: every group,
-// filter and scope dimension must be among the rollup's dimensions (the
-// time field only as a group at its grain or coarser, in a zone whose
+// PlanRollup returns the narrowest rollup of src that answers q exactly
+// for a principal with scope, or nil when only the raw tables can: every
+// group, filter and scope dimension must be among the rollup's dimensions
+// (the time field only as a group at its grain or coarser, in a zone whose
 // buckets nest), and every metric must be derivable from counts and sums
 // (count, sum, avg, ratios of those).
+//
+// Narrowest means fewest dimensions, then the coarser grain, then the one
+// declared first: the domain knows no row counts, and a rollup's rows grow
+// with the product of its dimensions' values, so the catalogue keeps
+// narrow rollups for the common dashboard shapes beside a wide one that
+// carries every scope dimension. A principal restricted on a dimension is
+// answered only by rollups carrying it, so the same query may go to a
+// narrow rollup for one principal and to the wide one for another.
 //
 // A filter on the rollup's time field is covered when it is a top-level
 // lower bound (>=) or upper bound (<) whose resolved value (at now, in
@@ -35,12 +44,24 @@ func PlanRollup(q *Query, src *Source, scope Scope, zone ZoneFit, now time.Time,
 	if q.Source != src.Name {
 		return nil
 	}
+	var best *Rollup
 	for i := range src.Rollups {
-		if rollupCovers(&src.Rollups[i], q, src, scope, zone, now, loc) {
-			return &src.Rollups[i]
+		r := &src.Rollups[i]
+		// The cheap rank first: coverage resolves filter values.
+		if (best == nil || narrower(r, best)) && rollupCovers(r, q, src, scope, zone, now, loc) {
+			best = r
 		}
 	}
-	return nil
+	return best
+}
+
+// narrower reports whether a holds fewer rows than b by the planner's
+// measure: fewer dimensions, or as many at a coarser grain.
+func narrower(a, b *Rollup) bool {
+	if len(a.Dimensions) != len(b.Dimensions) {
+		return len(a.Dimensions) < len(b.Dimensions)
+	}
+	return grainOrder[a.Grain] > grainOrder[b.Grain]
 }
 
 // timeBoundCovered reports whether f is a bucket-aligned >= or < bound on
@@ -65,7 +86,7 @@ func rollupCovers(r *Rollup, q *Query, src *Source, scope Scope, zone ZoneFit, n
 			if grainOrder[g.Granularity] < grainOrder[r.Grain] {
 				return false
 			}
-			if (r.Grain == "day" && !zone.UTC) || (r.Grain == "hour" && !zone.WholeHour) {
+			if (r.Grain != "hour" && !zone.UTC) || (r.Grain == "hour" && !zone.WholeHour) {
 				return false
 			}
 			continue

@@ -52,7 +52,7 @@ func TestQueryAPI(t *testing.T) {
 		t.Fatalf("totals %v", r.body["totals"])
 	}
 	meta := r.body["meta"].(map[string]any)
-	if meta["route"] != "rollup:tickets_daily" || meta["rows"].(float64) != 2 || meta["sql"] != nil {
+	if meta["route"] != "rollup:tickets_daily_status" || meta["rows"].(float64) != 2 || meta["sql"] != nil {
 		t.Fatalf("meta %v", meta)
 	}
 	cols := r.body["columns"].([]any)
@@ -84,6 +84,11 @@ func TestQueryAPI(t *testing.T) {
 	count := map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"}}}
 	if r := s.req("POST", "/api/query", viewer, count); fmt.Sprint(r.body["rows"]) != "[[2]]" {
 		t.Fatalf("scoped count: %s", r.raw)
+	}
+	// The same status query needs a rollup carrying the customer for them.
+	if r := s.req("POST", "/api/query", viewer, q); fmt.Sprint(r.body["rows"]) != "[[open 1 10 10]]" ||
+		r.body["meta"].(map[string]any)["route"] != "rollup:tickets_daily_customer" {
+		t.Fatalf("scoped status query: %s", r.raw)
 	}
 	count["filters"] = []any{map[string]any{"or": []any{map[string]any{"field": "customer_id", "op": "==", "value": "c2"},
 		map[string]any{"field": "customer_id", "op": "NOT_EXISTS"}}}}

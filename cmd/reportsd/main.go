@@ -3,7 +3,7 @@
 // HTTP edge, and the admin subcommands.
 //
 //	reportsd serve [--demo] [flags]   serve the API (and UI) on --listen
-//	reportsd migrate [flags]          apply metadata migrations and exit
+//	reportsd migrate [flags]          apply metadata and analytics migrations and exit
 //	reportsd seed [flags]             create the demo tenant and exit
 package main
 
@@ -26,7 +26,7 @@ const usage = `usage: reportsd <command> [flags]
 
 commands:
   serve     serve the API on --listen (default 127.0.0.1:8080); --demo seeds the demo tenant
-  migrate   apply the metadata store migrations and exit
+  migrate   apply the metadata and analytics store migrations and exit
   seed      create (or refresh) the demo tenant "acme" and exit
 
 Run "reportsd <command> -h" for the flags; every flag also reads REPORTS_<FLAG> from the environment.

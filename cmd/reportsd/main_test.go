@@ -176,7 +176,7 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 	if code := run(context.Background(), []string{"migrate", "--data-dir", dir}, envOf(nil), &out, &errb); code != 0 {
 		t.Fatalf("migrate: %d %s", code, errb.String())
 	}
-	if !strings.Contains(out.String(), "migrated") {
+	if !strings.Contains(out.String(), "metadata store (sqlite) migrated") || !strings.Contains(out.String(), "analytics store (sqlite) migrated") {
 		t.Fatalf("migrate output: %s", out.String())
 	}
 	out.Reset()

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+	"github.com/conductor/reports/schema"
 	"github.com/conductor/reports/store/postgres"
 	"github.com/conductor/reports/store/sqlite"
 )
@@ -49,6 +51,22 @@ func migrate(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	defer m.Close()
 	fmt.Fprintf(stdout, "metadata store (%s) migrated\n", cfg.MetaDriver)
+	// The analytics store too, so a migration that fills new rollups can
+	// run while no node ingests (see docs/clickhouse.md); serve migrates
+	// it again at start, a no-op then.
+	cat, err := domain.ParseCatalog(schema.CatalogJSON())
+	if err != nil {
+		return err
+	}
+	a, err := openAnalytics(ctx, cfg, cat)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate analytics store: %w", err)
+	}
+	fmt.Fprintf(stdout, "analytics store (%s) migrated\n", cfg.AnalyticsDriver)
 	return nil
 }
 

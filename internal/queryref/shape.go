@@ -8,20 +8,23 @@ import (
 
 // RollupShaped reshapes a generated query so the planner routes it to a
 // rollup, for tests that compare the rollup route with the raw one: it
-// keeps the rollup's dimensions as groups and equality-family filters, the
-// time field at the rollup's grain or coarser, count/sum/avg of its
-// measures, in UTC.
-func RollupShaped(cat *domain.Catalog, q *domain.Query) *domain.Query {
+// keeps the dimensions of the source's rollup number pick (modulo their
+// count) as groups and equality-family filters, the time field at that
+// rollup's grain or coarser, count/sum/avg of its measures, in UTC. The
+// planner may still pick a narrower rollup that covers the result, or a
+// wider one a principal's scope needs; tests that vary pick reach every
+// rollup of the catalogue.
+func RollupShaped(cat *domain.Catalog, q *domain.Query, pick int) *domain.Query {
 	src, _ := cat.Source(q.Source)
 	if len(src.Rollups) == 0 {
 		return q
 	}
-	r := src.Rollups[0]
+	r := src.Rollups[pick%len(src.Rollups)]
 	out := *q
 	out.TimeZone = "UTC"
 	out.Groups = nil
 	for _, g := range q.Groups {
-		if slices.Contains(r.Dimensions, g.Field) || (g.Field == r.TimeField && g.Granularity != "hour") {
+		if slices.Contains(r.Dimensions, g.Field) || (g.Field == r.TimeField && nests(g.Granularity, r.Grain)) {
 			out.Groups = append(out.Groups, g)
 		}
 	}
@@ -59,4 +62,17 @@ func RollupShaped(cat *domain.Catalog, q *domain.Query) *domain.Query {
 	}
 	out.Subtotal = nil
 	return &out
+}
+
+// nests reports whether buckets of grain are unions of rollup buckets of
+// grain rollup: hour and day into anything coarser, months into quarters
+// and years (weeks cut months).
+func nests(granularity, rollup string) bool {
+	switch rollup {
+	case "hour":
+		return true
+	case "day":
+		return granularity != "hour"
+	}
+	return slices.Contains([]string{"month", "quarter", "year"}, granularity)
 }

@@ -232,8 +232,12 @@ func (r *rollupLayout) bucketExpr() string {
 	if !r.time.Required && fromData(r.time) {
 		col = "assumeNotNull(" + col + ")"
 	}
-	if r.rollup.Grain == "hour" {
+	switch r.rollup.Grain {
+	case "hour":
 		return "toStartOfHour(" + col + ")"
+	case "month":
+		// toStartOfMonth gives a Date; the bucket column is a DateTime.
+		return "toDateTime(toStartOfMonth(" + col + "), 'UTC')"
 	}
 	return "toStartOfDay(" + col + ")"
 }

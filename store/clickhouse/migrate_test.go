@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
 	"github.com/conductor/reports/schema"
 )
@@ -72,8 +73,12 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			t.Fatalf("migrate again: %v", err)
 		}
 	}
-	if n := countRows(t, a, `SELECT toInt64(count()) FROM schema_migrations`); n != 1 {
-		t.Errorf("schema_migrations holds %d rows, want 1", n)
+	migs, err := readMigrations(schema.ClickHouseMigrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, a, `SELECT toInt64(count()) FROM schema_migrations`); n != int64(len(migs)) {
+		t.Errorf("schema_migrations holds %d rows, want %d (one per migration)", n, len(migs))
 	}
 }
 
@@ -159,4 +164,48 @@ func TestMigrateReportsFailingStatement(t *testing.T) {
 func sharedDB(tb testing.TB) string {
 	tb.Helper()
 	return sharedServer(tb).NewDatabase(tb)
+}
+
+// Migration 00002 adds rollups to a database that already holds tickets:
+// it fills them from the entity state. Simulated here on a database with
+// data: one new rollup as if 00002 had never run (table and view gone), the
+// others as if it was interrupted after their fill (the version not
+// recorded), so the rerun must refill them, not add to them. Every rollup
+// must then equal the raw aggregation, and stay equal as batches follow.
+func TestNarrowRollupsBackfilled(t *testing.T) {
+	t.Parallel()
+	a := mustOpen(t, nil)
+	ctx := t.Context()
+	gen := newLifecycles(t, 3)
+	batch := func() {
+		t.Helper()
+		recs := make([]*domain.Record, 400)
+		for i := range recs {
+			recs[i] = gen.next(t)
+		}
+		if _, err := a.Apply(ctx, app.IngestBatch{Records: recs, IngestedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 5 {
+		batch()
+	}
+	for _, stmt := range []string{`DROP TABLE mv_rollup_tickets_daily_status`, `DROP TABLE an_rollup_tickets_daily_status`, `TRUNCATE TABLE schema_migrations`} {
+		if err := a.conn.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, a, `SELECT toInt64(sum(row_count)) FROM an_rollup_tickets_daily_status`); n < 500 {
+		t.Fatalf("tickets_daily_status counts %d tickets after the migration", n)
+	}
+	if err := a.VerifyRollups(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	batch()
+	if err := a.VerifyRollups(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
 }

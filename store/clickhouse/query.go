@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,12 +90,14 @@ func (a *Analytics) runQuery(ctx context.Context, cq *chCompiled) ([][]any, erro
 	if len(types) != len(cq.conv) {
 		return nil, fmt.Errorf("run query: %d columns, want %d", len(types), len(cq.conv))
 	}
+	// One set of destinations for all rows: each value is copied out
+	// (derefScan) before the next Scan overwrites it.
+	dest := make([]any, len(types))
+	for i, t := range types {
+		dest[i] = reflect.New(t.ScanType()).Interface()
+	}
 	out := [][]any{}
 	for rs.Next() {
-		dest := make([]any, len(types))
-		for i, t := range types {
-			dest[i] = reflect.New(t.ScanType()).Interface()
-		}
 		if err := rs.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan query row: %w", err)
 		}
@@ -144,122 +148,198 @@ func (a *Analytics) compileQuery(req app.QueryRequest, groups []domain.Group, or
 	if loc == nil {
 		loc = time.UTC
 	}
-	c := &queryCompiler{req: req, loc: loc, src: src}
-	cq := &chCompiled{route: "raw"}
+	c := &queryCompiler{req: req, loc: loc, src: src, args: make([]any, 0, 16)}
+	n := len(groups) + len(q.Metrics)
+	cq := &chCompiled{route: "raw", cols: make([]app.QueryColumn, 0, n), conv: make([]func(any) any, 0, n)}
 	if !req.RawOnly {
 		c.rollup = domain.PlanRollup(q, src, req.Scope, zoneFit(loc, req.Now), req.Now, loc)
 	}
 	if c.rollup != nil {
 		cq.route = "rollup:" + c.rollup.Name
 	}
-	var sel, groupBy []string
-	internal := map[string]string{} // user alias -> internal alias
-	for i, g := range groups {
-		f, ok := src.Field(g.Field)
-		if !ok {
-			return nil, domain.Invalid("groups", "unknown field %q", g.Field)
-		}
-		expr, conv := c.group(f, g.Granularity)
-		name := fmt.Sprintf("_g%d", i)
-		internal[g.Alias()] = name
-		sel = append(sel, expr+" AS "+name)
-		groupBy = append(groupBy, name)
-		cq.cols = append(cq.cols, app.QueryColumn{Name: g.Alias(), Type: resultType(f.Type)})
-		cq.conv = append(cq.conv, conv)
+	var b strings.Builder
+	b.Grow(768)
+	internal, err := c.selectList(&b, cq, groups)
+	if err != nil {
+		return nil, err
 	}
-	operands := map[string]string{} // metric alias -> its value in a ratio
-	for i, m := range q.Metrics {
-		name := fmt.Sprintf("_m%d", i)
-		expr, col, conv, err := c.metric(m, name, operands)
-		if err != nil {
-			return nil, err
-		}
-		internal[m.As] = name
-		sel = append(sel, expr+" AS "+name)
-		cq.cols = append(cq.cols, col)
-		cq.conv = append(cq.conv, conv)
-	}
-	from := table
+	from, final := table, ""
 	switch {
 	case c.rollup != nil:
 		from = "an_rollup_" + c.rollup.Name
 	case src.Kind == domain.SourceEntity:
-		from += " FINAL"
+		final = " FINAL"
 	}
-	where := []string{"tenant_id = " + c.bind(req.TenantID)}
-	where = append(where, c.scope()...)
+	write(&b, " FROM ", from, final, " WHERE tenant_id = ", c.bind(req.TenantID))
+	c.scope(&b)
 	for i := range q.Filters {
 		w, err := c.filter(&q.Filters[i])
 		if err != nil {
 			return nil, err
 		}
-		where = append(where, w)
+		write(&b, " AND ", w)
 	}
-	sqlText := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " WHERE " + strings.Join(where, " AND ")
-	if len(groupBy) > 0 {
-		sqlText += " GROUP BY " + strings.Join(groupBy, ", ")
-		if c.rollup != nil {
-			// A group whose entities all moved away or were retracted
-			// nets to zero rows; unmerged parts may still hold its +1
-			// and -1 rows. Without groups the single row always stays.
-			sqlText += " HAVING sum(row_count) != 0"
+	for i := range groups {
+		if i == 0 {
+			b.WriteString(" GROUP BY ")
+		} else {
+			b.WriteString(", ")
 		}
+		b.WriteString(internalName('g', i))
+	}
+	if len(groups) > 0 && c.rollup != nil {
+		// A group whose entities all moved away or were retracted nets to
+		// zero rows; unmerged parts may still hold its +1 and -1 rows.
+		// Without groups the single row always stays.
+		b.WriteString(" HAVING sum(row_count) != 0")
 	}
 	if ordered {
-		sqlText += c.orderLimit(q, groups, internal)
+		c.orderLimit(&b, q, len(groups), internal)
 	}
 	if c.rollup == nil && src.Kind == domain.SourceEntity {
-		sqlText += " SETTINGS optimize_move_to_prewhere = 0"
+		b.WriteString(" SETTINGS optimize_move_to_prewhere = 0")
 	}
-	cq.sql, cq.args = sqlText, c.args
+	cq.sql, cq.args = b.String(), c.args
 	return cq, nil
+}
+
+// selectList writes SELECT and the outputs under internal aliases (see
+// above): each group, then each metric, recording their columns in cq. It
+// returns the outputs' user aliases in select order.
+func (c *queryCompiler) selectList(b *strings.Builder, cq *chCompiled, groups []domain.Group) ([]string, error) {
+	b.WriteString("SELECT ")
+	// internal lists the selected outputs: groups' aliases, then metrics'.
+	internal := make([]string, 0, len(groups)+len(c.req.Query.Metrics))
+	for i, g := range groups {
+		f, ok := c.src.Field(g.Field)
+		if !ok {
+			return nil, domain.Invalid("groups", "unknown field %q", g.Field)
+		}
+		expr, conv := c.group(f, g.Granularity)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		write(b, expr, " AS ", internalName('g', i))
+		internal = append(internal, g.Alias())
+		cq.cols = append(cq.cols, app.QueryColumn{Name: internal[i], Type: resultType(f.Type)})
+		cq.conv = append(cq.conv, conv)
+	}
+	operands := make(map[string]string, len(c.req.Query.Metrics)) // metric alias -> its value in a ratio
+	for i, m := range c.req.Query.Metrics {
+		name := internalName('m', i)
+		expr, col, conv, err := c.metric(m, name, operands)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 || len(groups) > 0 {
+			b.WriteString(", ")
+		}
+		write(b, expr, " AS ", name)
+		internal = append(internal, m.As)
+		cq.cols = append(cq.cols, col)
+		cq.conv = append(cq.conv, conv)
+	}
+	return internal, nil
+}
+
+// internalNames are the first outputs' internal aliases, so compiling a
+// query does not format them.
+var internalNames = func() (out [2][8]string) {
+	for i := range 8 {
+		out[0][i], out[1][i] = "_g"+strconv.Itoa(i), "_m"+strconv.Itoa(i)
+	}
+	return out
+}()
+
+// internalName is the internal alias of group (kind 'g') or metric ('m') i.
+func internalName(kind byte, i int) string {
+	k := 0
+	if kind == 'm' {
+		k = 1
+	}
+	if i < len(internalNames[k]) {
+		return internalNames[k][i]
+	}
+	return "_" + string(kind) + strconv.Itoa(i)
+}
+
+// write appends parts to b without building their concatenation first.
+func write(b *strings.Builder, parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
 }
 
 // scope adds the principal's data scope: a restricted dimension the source
 // carries keeps only allowed values; one it does not carry keeps nothing
 // (fail closed).
-func (c *queryCompiler) scope() []string {
-	var out []string
+func (c *queryCompiler) scope(b *strings.Builder) {
 	for _, cond := range c.req.Scope.Conditions(c.src) {
 		if cond.Field == nil {
-			out = append(out, "0 = 1")
+			b.WriteString(" AND 0 = 1")
 			continue
 		}
-		ph := make([]string, len(cond.Values))
-		for i, v := range cond.Values {
-			ph[i] = c.bind(v)
+		for _, v := range cond.Values {
+			c.bind(v)
 		}
-		out = append(out, c.filterColumn(cond.Field)+" IN ("+strings.Join(ph, ", ")+")")
+		write(b, " AND ", c.filterColumn(cond.Field), " IN (", placeholders(len(cond.Values)), ")")
+	}
+}
+
+// placeholderLists are "?", "?, ?", ... for the common list lengths.
+var placeholderLists = func() (out [17]string) {
+	for n := 1; n < len(out); n++ {
+		out[n] = out[n-1] + ", ?"
+	}
+	for n := range out {
+		out[n] = strings.TrimPrefix(out[n], ", ")
 	}
 	return out
+}()
+
+// placeholders is a list of n bound placeholders.
+func placeholders(n int) string {
+	if n < len(placeholderLists) {
+		return placeholderLists[n]
+	}
+	return "?" + strings.Repeat(", ?", n-1)
 }
 
 // orderLimit sorts by the requested aliases, then by every group so the
 // order is total, and pages. NULLs sort first ascending and last
 // descending, as in SQLite; ClickHouse puts them last by default.
-func (c *queryCompiler) orderLimit(q *domain.Query, groups []domain.Group, internal map[string]string) string {
-	var keys []string
-	seen := map[string]bool{}
+// internal holds the outputs' user aliases, the first groups of them
+// groups, in select order.
+func (c *queryCompiler) orderLimit(b *strings.Builder, q *domain.Query, groups int, internal []string) {
+	keys := 0
+	key := func(name, dir string) {
+		if keys == 0 {
+			b.WriteString(" ORDER BY ")
+		} else {
+			b.WriteString(", ")
+		}
+		keys++
+		write(b, name, " ", dir)
+	}
 	for _, o := range q.Order {
-		name, ok := internal[o.By]
-		if !ok {
+		i := slices.Index(internal, o.By)
+		if i < 0 {
 			continue // validation rejects unknown aliases
 		}
 		dir := "ASC NULLS FIRST"
 		if o.Dir == "desc" {
 			dir = "DESC NULLS LAST"
 		}
-		keys = append(keys, name+" "+dir)
-		seen[o.By] = true
-	}
-	for _, g := range groups {
-		if !seen[g.Alias()] {
-			keys = append(keys, internal[g.Alias()]+" ASC NULLS FIRST")
+		if i < groups {
+			key(internalName('g', i), dir)
+		} else {
+			key(internalName('m', i-groups), dir)
 		}
 	}
-	out := ""
-	if len(keys) > 0 {
-		out = " ORDER BY " + strings.Join(keys, ", ")
+	for i := range groups {
+		if !slices.ContainsFunc(q.Order, func(o domain.Order) bool { return o.By == internal[i] }) {
+			key(internalName('g', i), "ASC NULLS FIRST")
+		}
 	}
 	if q.Limit > 0 || q.Offset > 0 {
 		limit := int64(q.Limit)
@@ -268,9 +348,8 @@ func (c *queryCompiler) orderLimit(q *domain.Query, groups []domain.Group, inter
 			// on one near 2^63, so "all" is 2^40 rows.
 			limit = 1 << 40
 		}
-		out += " LIMIT " + c.bind(limit) + " OFFSET " + c.bind(int64(q.Offset))
+		write(b, " LIMIT ", c.bind(limit), " OFFSET ", c.bind(int64(q.Offset)))
 	}
-	return out
 }
 
 func resultType(t domain.FieldType) string {

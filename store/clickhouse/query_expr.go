@@ -167,31 +167,30 @@ func (c *queryCompiler) filter(f *domain.Filter) (string, error) {
 	if fld.Type == domain.TypeTime {
 		return c.timeFilter(col, f.Op, vals)
 	}
-	ph := make([]string, len(vals))
-	for i, v := range vals {
-		ph[i] = c.bind(v)
+	if f.Op == "BETWEEN" && len(vals) != 2 {
+		return "", domain.Invalid("filters", "%s: BETWEEN takes [low, high]", f.Field)
+	}
+	for _, v := range vals {
+		c.bind(v)
 	}
 	switch f.Op {
 	case "==", "=":
-		return col + " = " + ph[0], nil
+		return col + " = ?", nil
 	case "!=":
-		return col + " != " + ph[0], nil
+		return col + " != ?", nil
 	case ">", ">=", "<", "<=":
-		return col + " " + f.Op + " " + ph[0], nil
+		return col + " " + f.Op + " ?", nil
 	case "IN":
-		return col + " IN (" + strings.Join(ph, ", ") + ")", nil
+		return col + " IN (" + placeholders(len(vals)) + ")", nil
 	case "NOT_IN":
 		// NULL NOT IN (...) is true on 18.16, NULL in SQLite.
-		return "(isNotNull(" + col + ") AND " + col + " NOT IN (" + strings.Join(ph, ", ") + "))", nil
+		return "(isNotNull(" + col + ") AND " + col + " NOT IN (" + placeholders(len(vals)) + "))", nil
 	case "BETWEEN":
-		if len(ph) != 2 {
-			return "", domain.Invalid("filters", "%s: BETWEEN takes [low, high]", f.Field)
-		}
-		return "(" + col + " BETWEEN " + ph[0] + " AND " + ph[1] + ")", nil
+		return "(" + col + " BETWEEN ? AND ?)", nil
 	case "CONTAINS":
 		// position is a case-sensitive byte search, like SQLite's instr
 		// on text; both find the empty string in every non-NULL value.
-		return "position(" + col + ", " + ph[0] + ") > 0", nil
+		return "position(" + col + ", ?) > 0", nil
 	}
 	return "", domain.Invalid("filters", "unsupported operator %q", f.Op)
 }

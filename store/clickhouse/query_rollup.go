@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -110,22 +109,21 @@ func (c *queryCompiler) rollupFilter(f *domain.Filter, fld *domain.Field) (strin
 		}
 		return c.timeFilter("bucket", f.Op, vals)
 	}
-	ph := make([]string, len(vals))
-	for i, v := range vals {
-		ph[i] = c.bind(dimValue(v))
+	for _, v := range vals {
+		c.bind(dimValue(v))
 	}
 	switch f.Op {
 	case "==", "=":
-		return col + " = " + ph[0], nil
+		return col + " = ?", nil
 	case "!=":
-		return "(" + col + " != " + ph[0] + " AND " + col + " != '')", nil
+		return "(" + col + " != ? AND " + col + " != '')", nil
 	case "IN":
-		return col + " IN (" + strings.Join(ph, ", ") + ")", nil
+		return col + " IN (" + placeholders(len(vals)) + ")", nil
 	case "NOT_IN":
-		return "(" + col + " NOT IN (" + strings.Join(ph, ", ") + ") AND " + col + " != '')", nil
+		return "(" + col + " NOT IN (" + placeholders(len(vals)) + ") AND " + col + " != '')", nil
 	case "CONTAINS":
 		// Every value contains "", a NULL none.
-		return "(position(" + col + ", " + ph[0] + ") > 0 AND " + col + " != '')", nil
+		return "(position(" + col + ", ?) > 0 AND " + col + " != '')", nil
 	}
 	return "", domain.Invalid("filters", "operator %q is not answered by rollups", f.Op)
 }
@@ -144,16 +142,36 @@ func dimValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-var zoneFits sync.Map // zone name + year -> domain.ZoneFit
+// zoneKey names a memoised zone fit: the zone and the year it was judged
+// around.
+type zoneKey struct {
+	zone string
+	year int
+}
 
-// zoneFit memoises domain.FitOf, which scans five years of offsets; the
+// zoneFits memoises domain.FitOf, which scans five years of offsets; the
 // result depends only on its arguments, so sharing it is safe.
+var zoneFits = struct {
+	sync.RWMutex
+	m map[zoneKey]domain.ZoneFit
+}{m: map[zoneKey]domain.ZoneFit{}}
+
+// zoneFit is domain.FitOf(loc, now), memoised; UTC, the common case, needs
+// no lookup.
 func zoneFit(loc *time.Location, now time.Time) domain.ZoneFit {
-	key := fmt.Sprintf("%s/%d", loc, now.Year())
-	if f, ok := zoneFits.Load(key); ok {
-		return f.(domain.ZoneFit)
+	if loc == time.UTC {
+		return domain.ZoneFit{UTC: true, WholeHour: true}
 	}
-	f := domain.FitOf(loc, now)
-	zoneFits.Store(key, f)
+	k := zoneKey{loc.String(), now.Year()}
+	zoneFits.RLock()
+	f, ok := zoneFits.m[k]
+	zoneFits.RUnlock()
+	if ok {
+		return f
+	}
+	f = domain.FitOf(loc, now)
+	zoneFits.Lock()
+	zoneFits.m[k] = f
+	zoneFits.Unlock()
 	return f
 }

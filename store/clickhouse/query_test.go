@@ -303,7 +303,7 @@ func TestQueryMatchesSQLite(t *testing.T) {
 // ticketAt is a ticket version created at created.
 func ticketAt(t *testing.T, cat *domain.Catalog, entity string, v int64, status, category string, created time.Time) *domain.Record {
 	t.Helper()
-	data := fmt.Sprintf(`{"status":%q,"category":%q,"customer_id":"c1","created_at":%q,"first_response_minutes":%d}`,
+	data := fmt.Sprintf(`{"status":%q,"category":%q,"customer_id":"c1","site_id":"s1","team_id":"noc","created_at":%q,"first_response_minutes":%d}`,
 		status, category, created.Format(time.RFC3339), 10*v)
 	typ := "ticket.updated"
 	if v == 1 {

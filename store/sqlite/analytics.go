@@ -27,6 +27,7 @@ type Analytics struct {
 	reader *sql.DB
 	cat    *domain.Catalog
 	tables map[string]*sourceTable // entity source name -> table layout
+	rollup map[string]*rollupSQL   // rollup name -> its maintenance statements
 }
 
 var _ app.Analytics = (*Analytics)(nil)
@@ -49,7 +50,12 @@ func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Anal
 		_ = writer.Close()
 		return nil, fmt.Errorf("open sqlite analytics %s: %w", path, err)
 	}
-	a := &Analytics{writer: writer, reader: reader, cat: cat, tables: map[string]*sourceTable{}}
+	a := &Analytics{writer: writer, reader: reader, cat: cat, tables: map[string]*sourceTable{}, rollup: map[string]*rollupSQL{}}
+	for _, s := range cat.Sources {
+		for i := range s.Rollups {
+			a.rollup[s.Rollups[i].Name] = newRollupSQL(&s.Rollups[i])
+		}
+	}
 	for _, s := range cat.EntitySources() {
 		t := &sourceTable{src: s}
 		for i := range s.Fields {

@@ -86,7 +86,7 @@ func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.Apply
 	if err := run.flushEntities(ctx); err != nil {
 		return app.ApplyResult{}, err
 	}
-	if err := run.deltas.flush(ctx, run.prep); err != nil {
+	if err := run.deltas.flush(ctx, a.rollup, run.prep); err != nil {
 		return app.ApplyResult{}, err
 	}
 	if err := insertDeadLetters(ctx, tx, batch.DeadLetters); err != nil {

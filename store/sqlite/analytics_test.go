@@ -4,8 +4,13 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+	"github.com/conductor/reports/schema"
 	"github.com/conductor/reports/store/analyticstest"
 )
 
@@ -26,4 +31,66 @@ func openAnalytics(t testing.TB) *Analytics {
 
 func TestAnalyticsContract(t *testing.T) {
 	analyticstest.Analytics(t, func(t *testing.T) app.Analytics { return openAnalytics(t) })
+}
+
+// Migration 00002 adds rollups to a store that already holds data: it
+// fills them from the entity tables, so they equal the raw aggregation
+// before the first batch reaches them. Dropped (down) and added again (up)
+// on the demo data, they must pass VerifyRollups, then keep passing as
+// batches retract and move tickets.
+func TestNarrowRollupsBackfilled(t *testing.T) {
+	a, now := demoStore(t)
+	ctx := context.Background()
+	p, err := goose.NewProvider(goose.DialectSQLite3, a.writer, schema.AnalyticsSQLiteMigrations,
+		goose.WithTableName("goose_analytics_version"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"an_rollup_tickets_daily_status", "an_rollup_tickets_daily_customer", "an_rollup_tickets_monthly_site"} {
+		var n int
+		if err := a.reader.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n == 0 {
+			t.Fatalf("%s after the migration: %d rows, %v", table, n, err)
+		}
+	}
+	if err := a.VerifyRollups(ctx, "t1"); err != nil {
+		t.Fatal(err)
+	}
+	recs := demoRecords(t, a, now.Add(time.Hour))
+	for i := range recs {
+		recs[i].Event.ID += "-later"
+		recs[i].Event.Version += 10
+	}
+	if _, err := a.Apply(ctx, app.IngestBatch{Records: recs[:1500], IngestedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.VerifyRollups(ctx, "t1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The verification's SQL buckets equal domain.Bucket, around month ends,
+// leap days and before 1970.
+func TestBucketSQL(t *testing.T) {
+	a := openAnalytics(t)
+	for _, at := range []time.Time{
+		time.Date(2026, 2, 28, 23, 59, 59, 999e6, time.UTC), time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 500e6, time.UTC), time.Date(1969, 7, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		for _, grain := range []string{"hour", "day", "month"} {
+			var got int64
+			if err := a.reader.QueryRow("SELECT "+bucketSQL("?1", grain), ms(at)).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if want := domain.Bucket(at, grain); got != ms(want) {
+				t.Errorf("%s of %s: %s, want %s", grain, at, fromMS(got), want)
+			}
+		}
+	}
 }

@@ -28,11 +28,7 @@ func (a *Analytics) verifyRollup(ctx context.Context, s *domain.Source, r *domai
 	if s.Kind == domain.SourceStream {
 		table = "an_events"
 	}
-	unit := int64(86_400_000)
-	if r.Grain == "hour" {
-		unit = 3_600_000
-	}
-	group := []string{fmt.Sprintf("(%s / %d) * %d", r.TimeField, unit, unit)}
+	group := []string{bucketSQL(r.TimeField, r.Grain)}
 	for _, d := range r.Dimensions {
 		f, _ := s.Field(d)
 		if f.Type == domain.TypeBool {
@@ -71,6 +67,19 @@ func (a *Analytics) verifyRollup(ctx context.Context, s *domain.Source, r *domai
 		}
 	}
 	return nil
+}
+
+// bucketSQL truncates the millisecond time column col to the start of its
+// UTC grain, flooring as domain.Bucket does (also before 1970).
+func bucketSQL(col, grain string) string {
+	switch grain {
+	case "hour":
+		return fmt.Sprintf("(%[1]s - ((%[1]s %% 3600000) + 3600000) %% 3600000)", col)
+	case "month":
+		sec := fmt.Sprintf("((%[1]s - ((%[1]s %% 1000) + 1000) %% 1000) / 1000)", col)
+		return "(CAST(strftime('%s', " + sec + ", 'unixepoch', 'start of month') AS INTEGER) * 1000)"
+	}
+	return fmt.Sprintf("(%[1]s - ((%[1]s %% 86400000) + 86400000) %% 86400000)", col)
 }
 
 // groups runs q and maps each row's first keyCols columns to the rest,

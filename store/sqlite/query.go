@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,91 +95,112 @@ func (a *Analytics) run(ctx context.Context, cq *compiled) ([][]any, error) {
 }
 
 // compile builds the statement for groups (nil: one totals row); ordered
-// adds ORDER BY, LIMIT and OFFSET.
+// adds ORDER BY, LIMIT and OFFSET. It runs for every query that misses the
+// cache, so it writes into one builder rather than joining pieces.
 func (a *Analytics) compile(req app.QueryRequest, groups []domain.Group, ordered bool) (*compiled, error) {
 	q := req.Query
 	src, ok := a.cat.Source(q.Source)
 	if !ok {
 		return nil, domain.Invalid("source", "unknown source %q", q.Source)
 	}
-	c := &compiler{req: req, src: src}
-	cq := &compiled{route: "raw"}
+	c := &compiler{req: req, src: src, args: make([]any, 0, 16)}
+	n := len(groups) + len(q.Metrics)
+	cq := &compiled{route: "raw", cols: make([]app.QueryColumn, 0, n), conv: make([]func(any) any, 0, n)}
 	if !req.RawOnly {
 		c.rollup = domain.PlanRollup(q, src, req.Scope, zoneFit(req.Location, req.Now), req.Now, req.Location)
 	}
 	if c.rollup != nil {
 		cq.route = "rollup:" + c.rollup.Name
 	}
-	var sel, groupBy []string
-	for i, g := range groups {
-		f, _ := src.Field(g.Field)
-		expr := c.column(f)
-		typ := string(f.Type)
-		if f.Type == domain.TypeTime {
-			expr = fmt.Sprintf("tz_bucket(%s, %s, %s)", expr, c.bind(g.Granularity), c.bind(req.Location.String()))
+	var b strings.Builder
+	b.Grow(512)
+	c.selectList(&b, cq, groups)
+	write(&b, " FROM ", c.table(), " WHERE tenant_id = ", c.bind(req.TenantID))
+	c.scope(&b)
+	for i := range q.Filters {
+		b.WriteString(" AND ")
+		if err := c.filter(&b, &q.Filters[i]); err != nil {
+			return nil, err
 		}
-		sel = append(sel, fmt.Sprintf(`%s AS "%s"`, expr, g.Alias()))
-		groupBy = append(groupBy, fmt.Sprint(i+1))
-		cq.cols = append(cq.cols, app.QueryColumn{Name: g.Alias(), Type: resultType(typ)})
+	}
+	for i := range groups {
+		if i == 0 {
+			b.WriteString(" GROUP BY 1")
+			continue
+		}
+		write(&b, ", ", strconv.Itoa(i+1))
+	}
+	if ordered {
+		c.orderLimit(&b, q, groups, cq.cols)
+	}
+	cq.sql, cq.args = b.String(), c.args
+	return cq, nil
+}
+
+// selectList writes SELECT and the outputs: each group (time buckets in
+// the query's zone), then each metric, recording their columns in cq.
+func (c *compiler) selectList(b *strings.Builder, cq *compiled, groups []domain.Group) {
+	b.WriteString("SELECT ")
+	for i, g := range groups {
+		f, _ := c.src.Field(g.Field)
+		alias := g.Alias()
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if f.Type == domain.TypeTime {
+			write(b, "tz_bucket(", c.column(f), ", ", c.bind(g.Granularity), ", ", c.bind(c.req.Location.String()), ")")
+		} else {
+			b.WriteString(c.column(f))
+		}
+		write(b, ` AS "`, alias, `"`)
+		cq.cols = append(cq.cols, app.QueryColumn{Name: alias, Type: resultType(string(f.Type))})
 		cq.conv = append(cq.conv, fieldConv(f))
 	}
-	metricSQL := map[string]string{}
-	for _, m := range q.Metrics {
+	metricSQL := make(map[string]string, len(c.req.Query.Metrics))
+	for i, m := range c.req.Query.Metrics {
 		expr, col, conv := c.metric(m, metricSQL)
 		// Ratios divide natural units: decimal metrics are stored in units
 		// of 10^-scale, so their expressions are scaled back here.
 		metricSQL[m.As] = expr
 		if sc := c.metricScale(m, metricSQL); sc != 1 {
-			metricSQL[m.As] = fmt.Sprintf("(CAST((%s) AS REAL) / %s)", expr, strconv.FormatFloat(sc, 'f', -1, 64))
+			metricSQL[m.As] = "(CAST((" + expr + ") AS REAL) / " + strconv.FormatFloat(sc, 'f', -1, 64) + ")"
 		}
-		sel = append(sel, fmt.Sprintf(`%s AS "%s"`, expr, m.As))
+		if i > 0 || len(groups) > 0 {
+			b.WriteString(", ")
+		}
+		write(b, expr, ` AS "`, m.As, `"`)
 		cq.cols = append(cq.cols, col)
 		cq.conv = append(cq.conv, conv)
 	}
-	table := "an_" + src.Name
-	if src.Kind == domain.SourceStream {
-		table = "an_events"
+}
+
+// table is the table the statement reads: the chosen rollup, the events
+// stream, or the source's entity state.
+func (c *compiler) table() string {
+	switch {
+	case c.rollup != nil:
+		return "an_rollup_" + c.rollup.Name
+	case c.src.Kind == domain.SourceStream:
+		return "an_events"
 	}
-	if c.rollup != nil {
-		table = "an_rollup_" + c.rollup.Name
-	}
-	where := []string{"tenant_id = " + c.bind(req.TenantID)}
-	where = append(where, c.scope()...)
-	for i := range q.Filters {
-		w, err := c.filter(&q.Filters[i])
-		if err != nil {
-			return nil, err
-		}
-		where = append(where, w)
-	}
-	sqlText := "SELECT " + strings.Join(sel, ", ") + " FROM " + table + " WHERE " + strings.Join(where, " AND ")
-	if len(groupBy) > 0 {
-		sqlText += " GROUP BY " + strings.Join(groupBy, ", ")
-	}
-	if ordered {
-		sqlText += c.orderLimit(q, groups)
-	}
-	cq.sql, cq.args = sqlText, c.args
-	return cq, nil
+	return "an_" + c.src.Name
 }
 
 // scope adds the principal's data scope: a restricted dimension the source
 // carries keeps only allowed values; one it does not carry keeps nothing
 // (fail closed).
-func (c *compiler) scope() []string {
-	var out []string
+func (c *compiler) scope(b *strings.Builder) {
 	for _, cond := range c.req.Scope.Conditions(c.src) {
 		if cond.Field == nil {
-			out = append(out, "0 = 1")
+			b.WriteString(" AND 0 = 1")
 			continue
 		}
-		ph := make([]string, len(cond.Values))
-		for i, v := range cond.Values {
-			ph[i] = c.bind(v)
+		write(b, " AND ", cond.Field.Name, " IN (")
+		for _, v := range cond.Values {
+			c.bind(v)
 		}
-		out = append(out, cond.Field.Name+" IN ("+strings.Join(ph, ", ")+")")
+		placeholders(b, len(cond.Values))
 	}
-	return out
 }
 
 func (c *compiler) metric(m domain.Metric, prior map[string]string) (string, app.QueryColumn, func(any) any) {
@@ -252,106 +274,72 @@ func (c *compiler) metricScale(m domain.Metric, _ map[string]string) float64 {
 	return 1
 }
 
-func (c *compiler) filter(f *domain.Filter) (string, error) {
-	if len(f.And) > 0 || len(f.Or) > 0 {
-		list, joiner := f.And, " AND "
-		if len(f.Or) > 0 {
-			list, joiner = f.Or, " OR "
-		}
-		parts := make([]string, len(list))
-		for i := range list {
-			p, err := c.filter(&list[i])
-			if err != nil {
-				return "", err
-			}
-			parts[i] = p
-		}
-		return "(" + strings.Join(parts, joiner) + ")", nil
-	}
-	fld, _ := c.src.Field(f.Field)
-	col := fld.Name
-	if c.rollup != nil {
-		return c.rollupFilter(f, fld)
-	}
-	switch f.Op {
-	case "EXISTS":
-		return col + " IS NOT NULL", nil
-	case "NOT_EXISTS":
-		return col + " IS NULL", nil
-	}
-	raw, err := domain.ResolveValue(f.Value, c.req.Query.Params)
-	if err != nil {
-		return "", domain.Invalid("filters", "%v", err)
-	}
-	vals := make([]string, len(raw))
-	for i, v := range raw {
-		cv, err := domain.CoerceValue(fld, v, c.req.Now, c.req.Location)
-		if err != nil {
-			return "", domain.Invalid("filters", "%s: %v", f.Field, err)
-		}
-		vals[i] = c.bind(stored(cv))
-	}
-	switch f.Op {
-	case "==", "=":
-		return col + " = " + vals[0], nil
-	case "!=":
-		return col + " <> " + vals[0], nil
-	case ">", ">=", "<", "<=":
-		return col + " " + f.Op + " " + vals[0], nil
-	case "IN":
-		return col + " IN (" + strings.Join(vals, ", ") + ")", nil
-	case "NOT_IN":
-		return col + " NOT IN (" + strings.Join(vals, ", ") + ")", nil
-	case "BETWEEN":
-		return col + " BETWEEN " + vals[0] + " AND " + vals[1], nil
-	case "CONTAINS":
-		return "instr(" + col + ", " + vals[0] + ") > 0", nil
-	}
-	return "", domain.Invalid("filters", "unsupported operator %q", f.Op)
-}
-
 // orderLimit sorts by the requested aliases, then by every group so the
-// order is total, and pages.
-func (c *compiler) orderLimit(q *domain.Query, groups []domain.Group) string {
-	var keys []string
-	seen := map[string]bool{}
+// order is total, and pages; cols holds the groups' aliases first.
+func (c *compiler) orderLimit(b *strings.Builder, q *domain.Query, groups []domain.Group, cols []app.QueryColumn) {
+	keys := 0
+	key := func(alias, dir string) {
+		if keys == 0 {
+			b.WriteString(" ORDER BY ")
+		} else {
+			b.WriteString(", ")
+		}
+		keys++
+		write(b, `"`, alias, `" `, dir)
+	}
 	for _, o := range q.Order {
 		dir := "ASC"
 		if o.Dir == "desc" {
 			dir = "DESC"
 		}
-		keys = append(keys, fmt.Sprintf(`"%s" %s`, o.By, dir))
-		seen[o.By] = true
+		key(o.By, dir)
 	}
-	for _, g := range groups {
-		if !seen[g.Alias()] {
-			keys = append(keys, fmt.Sprintf(`"%s" ASC`, g.Alias()))
+	for i := range groups {
+		alias := cols[i].Name
+		if !slices.ContainsFunc(q.Order, func(o domain.Order) bool { return o.By == alias }) {
+			key(alias, "ASC")
 		}
-	}
-	out := ""
-	if len(keys) > 0 {
-		out = " ORDER BY " + strings.Join(keys, ", ")
 	}
 	if q.Limit > 0 || q.Offset > 0 {
 		limit := q.Limit
 		if limit == 0 {
 			limit = -1
 		}
-		out += " LIMIT " + c.bind(int64(limit)) + " OFFSET " + c.bind(int64(q.Offset))
+		write(b, " LIMIT ", c.bind(int64(limit)), " OFFSET ", c.bind(int64(q.Offset)))
 	}
-	return out
 }
 
-var zoneFits sync.Map // zone name + year -> domain.ZoneFit
+// zoneKey names a memoised zone fit: the zone and the year it was judged
+// around.
+type zoneKey struct {
+	zone string
+	year int
+}
 
-// zoneFit memoises domain.FitOf, which scans five years of offsets.
+// zoneFits memoises domain.FitOf, which scans five years of offsets; the
+// result depends only on its arguments, so sharing it is safe.
+var zoneFits = struct {
+	sync.RWMutex
+	m map[zoneKey]domain.ZoneFit
+}{m: map[zoneKey]domain.ZoneFit{}}
+
+// zoneFit is domain.FitOf(loc, now), memoised; UTC, the common case, needs
+// no lookup.
 func zoneFit(loc *time.Location, now time.Time) domain.ZoneFit {
-	key := fmt.Sprintf("%s/%d", loc, now.Year())
-	if f, ok := zoneFits.Load(key); ok {
-		return f.(domain.ZoneFit)
+	if loc == time.UTC {
+		return domain.ZoneFit{UTC: true, WholeHour: true}
 	}
-	f := domain.FitOf(loc, now)
-	zoneFits.Store(key, f)
+	k := zoneKey{loc.String(), now.Year()}
+	zoneFits.RLock()
+	f, ok := zoneFits.m[k]
+	zoneFits.RUnlock()
+	if ok {
+		return f
+	}
+	f = domain.FitOf(loc, now)
+	zoneFits.Lock()
+	zoneFits.m[k] = f
+	zoneFits.Unlock()
 	return f
 }
 

@@ -15,17 +15,25 @@ import (
 )
 
 // dashboardQueries are five typical NOC-dashboard queries over tickets.
-var dashboardQueries = map[string]string{
-	"by_status":          `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"status"}]}`,
-	"per_day_this_month": `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"created_at","granularity":"day"}],"filters":[{"field":"created_at","op":">=","value":"start_of_month-2M"}]}`,
-	"avg_first_response": `{"source":"tickets","metrics":[{"agg":"avg","field":"first_response_minutes","as":"a"}],"groups":[{"field":"priority"}]}`,
-	"by_location":        `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"customer_id"},{"field":"site_id"}]}`,
-	"urgent_by_team":     `{"source":"tickets","metrics":[{"agg":"sum","field":"first_response_minutes","as":"s"},{"agg":"count","as":"n"}],"groups":[{"field":"team_id"}],"filters":[{"field":"priority","op":"IN","value":["high","urgent"]}]}`,
+var dashboardQueries = []struct{ name, js string }{
+	{"by_status", `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"status"}]}`},
+	{"per_day_this_month", `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"created_at","granularity":"day"}],"filters":[{"field":"created_at","op":">=","value":"start_of_month-2M"}]}`},
+	{"avg_first_response", `{"source":"tickets","metrics":[{"agg":"avg","field":"first_response_minutes","as":"a"}],"groups":[{"field":"priority"}]}`},
+	{"by_location", `{"source":"tickets","metrics":[{"agg":"count","as":"n"}],"groups":[{"field":"customer_id"},{"field":"site_id"}]}`},
+	{"urgent_by_team", `{"source":"tickets","metrics":[{"agg":"sum","field":"first_response_minutes","as":"s"},{"agg":"count","as":"n"}],"groups":[{"field":"team_id"}],"filters":[{"field":"priority","op":"IN","value":["high","urgent"]}]}`},
 }
 
-// BenchmarkDashboardQueries compares the rollup route with the raw route
-// on REPORTS_BENCH_EVENTS ticket events (default 1,000,000: 250,000
-// tickets of four versions over 90 days). Setup ingests them first.
+// benchPrincipals run every dashboard query: everyone's view, and a viewer
+// scoped to one customer, who needs rollups carrying the customer.
+var benchPrincipals = []struct {
+	name  string
+	scope domain.Scope
+}{{"all", nil}, {"one_customer", domain.Scope{domain.DimCustomer: {"c1"}}}}
+
+// BenchmarkDashboardQueries compares the planner's route with the raw
+// route on REPORTS_BENCH_EVENTS ticket events (default 1,000,000: 250,000
+// tickets of four versions over 90 days). Setup ingests them first. Each
+// sub-benchmark is named query/principal/route.
 func BenchmarkDashboardQueries(b *testing.B) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("REPORTS_BENCH_EVENTS")); err == nil && v > 0 {
@@ -41,29 +49,28 @@ func BenchmarkDashboardQueries(b *testing.B) {
 		}
 	}
 	recs = nil
-	for name, js := range dashboardQueries {
-		for _, raw := range []bool{false, true} {
-			route := "rollup"
-			if raw {
-				route = "raw"
+	for _, dq := range dashboardQueries {
+		for _, p := range benchPrincipals {
+			var q domain.Query
+			_ = json.Unmarshal([]byte(dq.js), &q)
+			if err := q.Validate(c); err != nil {
+				b.Fatal(err)
 			}
-			b.Run(name+"/"+route, func(b *testing.B) {
-				var q domain.Query
-				_ = json.Unmarshal([]byte(js), &q)
-				if err := q.Validate(c); err != nil {
-					b.Fatal(err)
-				}
-				req := app.QueryRequest{Query: &q, TenantID: "t1", Now: analyticstest.Now, Location: time.UTC, RawOnly: raw}
-				for b.Loop() {
-					res, err := a.Query(ctx, req)
-					if err != nil {
-						b.Fatal(err)
+			req := app.QueryRequest{Query: &q, TenantID: "t1", Scope: p.scope, Now: analyticstest.Now, Location: time.UTC}
+			planned, err := a.Query(ctx, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, route := range []string{planned.Route, "raw"} {
+				req.RawOnly = route == "raw"
+				b.Run(dq.name+"/"+p.name+"/"+route, func(b *testing.B) {
+					for b.Loop() {
+						if _, err := a.Query(ctx, req); err != nil {
+							b.Fatal(err)
+						}
 					}
-					if !raw && res.Route == "raw" {
-						b.Fatal("not routed to a rollup")
-					}
-				}
-			})
+				})
+			}
 		}
 	}
 }
@@ -98,9 +105,9 @@ func BenchmarkDashboardWorkloadHitRatio(b *testing.B) {
 			}
 			for viewer := 0; viewer < 40; viewer++ {
 				p := domain.Principal{Kind: domain.PrincipalUser, TenantID: "t1", UserID: "u", Role: domain.RoleViewer, Scope: scopes[viewer%4]}
-				for _, js := range dashboardQueries {
+				for _, dq := range dashboardQueries {
 					var q domain.Query
-					_ = json.Unmarshal([]byte(js), &q)
+					_ = json.Unmarshal([]byte(dq.js), &q)
 					res, err := qs.Run(ctx, p, &q, false)
 					if err != nil {
 						b.Fatal(err)

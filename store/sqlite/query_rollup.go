@@ -22,54 +22,56 @@ func (c *compiler) column(f *domain.Field) string {
 	return "NULLIF(" + f.Name + ", '')"
 }
 
-// rollupFilter translates a covered filter to the rollup's encoding: null
+// rollupFilter writes a covered filter in the rollup's encoding: null
 // dimensions are "", booleans 'true'/'false', so "not equal" and "exists"
 // must exclude "" explicitly to keep SQL's NULL semantics.
-func (c *compiler) rollupFilter(f *domain.Filter, fld *domain.Field) (string, error) {
+func (c *compiler) rollupFilter(b *strings.Builder, f *domain.Filter, fld *domain.Field) error {
 	col := fld.Name
 	if fld.Name == c.rollup.TimeField {
 		// A bucket-aligned bound (the planner checked): the bucket is
 		// inside the range exactly when its start is.
-		raw, err := domain.ResolveValue(f.Value, c.req.Query.Params)
-		if err != nil || len(raw) != 1 {
-			return "", domain.Invalid("filters", "%s: a time bound takes one value", f.Field)
-		}
-		cv, err := domain.CoerceValue(fld, raw[0], c.req.Now, c.req.Location)
+		n, err := c.bindValues(f, fld, stored)
 		if err != nil {
-			return "", domain.Invalid("filters", "%s: %v", f.Field, err)
+			return err
 		}
-		return "bucket " + f.Op + " " + c.bind(stored(cv)), nil
+		if n != 1 {
+			return domain.Invalid("filters", "%s: a time bound takes one value", f.Field)
+		}
+		write(b, "bucket ", f.Op, " ?")
+		return nil
 	}
 	switch f.Op {
 	case "EXISTS":
-		return col + " <> ''", nil
+		write(b, col, " <> ''")
+		return nil
 	case "NOT_EXISTS":
-		return col + " = ''", nil
+		write(b, col, " = ''")
+		return nil
 	}
-	raw, err := domain.ResolveValue(f.Value, c.req.Query.Params)
+	n, err := c.bindValues(f, fld, func(v any) any { return dimValue(v) })
 	if err != nil {
-		return "", domain.Invalid("filters", "%v", err)
+		return err
 	}
-	vals := make([]string, len(raw))
-	for i, v := range raw {
-		cv, err := domain.CoerceValue(fld, v, c.req.Now, c.req.Location)
-		if err != nil {
-			return "", domain.Invalid("filters", "%s: %v", f.Field, err)
-		}
-		vals[i] = c.bind(dimValue(cv))
+	if err := valueCount(f, n); err != nil {
+		return err
 	}
 	switch f.Op {
 	case "==", "=":
-		return col + " = " + vals[0], nil
+		write(b, col, " = ?")
 	case "!=":
-		return "(" + col + " <> " + vals[0] + " AND " + col + " <> '')", nil
+		write(b, "(", col, " <> ? AND ", col, " <> '')")
 	case "IN":
-		return col + " IN (" + strings.Join(vals, ", ") + ")", nil
+		write(b, col, " IN (")
+		placeholders(b, n)
 	case "NOT_IN":
-		return "(" + col + " NOT IN (" + strings.Join(vals, ", ") + ") AND " + col + " <> '')", nil
+		write(b, "(", col, " NOT IN (")
+		placeholders(b, n)
+		write(b, " AND ", col, " <> '')")
 	case "CONTAINS":
 		// '' stands for null here, and instr(x, '') is 1: keep nulls out.
-		return "(instr(" + col + ", " + vals[0] + ") > 0 AND " + col + " <> '')", nil
+		write(b, "(instr(", col, ", ?) > 0 AND ", col, " <> '')")
+	default:
+		return domain.Invalid("filters", "operator %q is not answered by rollups", f.Op)
 	}
-	return "", domain.Invalid("filters", "operator %q is not answered by rollups", f.Op)
+	return nil
 }
