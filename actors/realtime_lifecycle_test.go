@@ -1,0 +1,196 @@
+package actors
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/conductor/reports/app"
+	"github.com/conductor/reports/domain"
+)
+
+func TestRealtimeCrashedFeedRestartsAndResendsASnapshot(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{Coalesce: 5 * time.Millisecond})
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	fs := rec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	_, seqs := view(t, fs, "w1")
+
+	f.tables["w1"].panics.Store(1)
+	f.tables["w1"].add("open", 2)
+	f.notice()
+	fs = rec.waitFor(t, "snapshot after restart", func(fs []map[string]any) bool {
+		return len(framesOf(fs, app.FrameSnapshot, "w1")) == 2
+	})
+	rows, after := view(t, fs, "w1")
+	if rows["open"] != 3 {
+		t.Errorf("after restart open = %v, want 3", rows["open"])
+	}
+	if after[len(after)-1] <= seqs[0] {
+		t.Errorf("seq went from %d to %d: must keep increasing across restarts", seqs[0], after[len(after)-1])
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		st, err := f.sys.Stats(context.Background())
+		if err == nil && st.Restarts >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("monitor saw %+v (%v), want a restart", st, err)
+		}
+	}
+	// The restarted feed still serves its sessions.
+	f.tables["w1"].add("open", 1)
+	f.notice()
+	rec.waitFor(t, "delta after restart", func(fs []map[string]any) bool {
+		rows, _ := view(t, fs, "w1")
+		return rows["open"] == 4
+	})
+}
+
+func TestRealtimeFailingQuerySendsAnErrorFrameAndRecovers(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{Coalesce: 5 * time.Millisecond})
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	rec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	f.tables["w1"].fail.Store(true)
+	f.notice()
+	fs := rec.waitFor(t, "error", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameError, "w1")) == 1 })
+	if e := framesOf(fs, app.FrameError, "w1")[0]; e["code"] != "internal" || e["message"] == "database down" {
+		t.Errorf("error frame %v leaks or misses the code", e)
+	}
+	f.tables["w1"].fail.Store(false)
+	f.tables["w1"].add("open", 1)
+	f.notice()
+	rec.waitFor(t, "delta", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameDelta, "w1")) == 1 })
+}
+
+func TestRealtimeIdleFeedStops(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{FeedIdle: 20 * time.Millisecond})
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	rec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	s.Close("client_closed")
+	deadline := time.Now().Add(5 * time.Second)
+	for f.rt.Stats().Feeds != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("feed still running: %+v", f.rt.Stats())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// A new subscriber starts a new feed with a fresh snapshot.
+	s2, rec2 := f.open(t)
+	subscribe(s2, nil, "w1")
+	rec2.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+}
+
+func TestRealtimeBannersDashboardChangesAndReportRuns(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{Coalesce: time.Hour})
+	f.rt.Banner("acme", "d1", "warning", "nobody watches yet")
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	rec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	f.rt.Banner("acme", "d1", "critical", "SLA breach wave")
+	f.rt.Banner("globex", "d1", "critical", "another tenant")
+	f.rt.DashboardChanged("acme", "d1")
+	fs := rec.waitFor(t, "banner and change", func(fs []map[string]any) bool { return len(fs) == 3 })
+	if b := framesOf(fs, app.FrameBanner, ""); len(b) != 1 || b[0]["text"] != "SLA breach wave" {
+		t.Errorf("banners %v", b)
+	}
+	if d := framesOf(fs, app.FrameDashboard, ""); len(d) != 1 || d[0]["dashboardId"] != "d1" {
+		t.Errorf("dashboard frames %v", d)
+	}
+	// A session opening the dashboard later gets the live banner.
+	s2, rec2 := f.open(t)
+	subscribe(s2, nil, "w2")
+	rec2.waitFor(t, "banner", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameBanner, "")) == 1 })
+
+	// The coalescing window is an hour: only the report run refreshes now.
+	f.tables["w1"].add("open", 1)
+	f.rt.ReportExecuted("acme", "r-w1")
+	rec.waitFor(t, "delta from report run", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameDelta, "w1")) == 1 })
+}
+
+func TestRealtimeHeartbeatsAndRevocation(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{Heartbeat: 10 * time.Millisecond})
+	var revoked atomic.Bool
+	rec := newWire()
+	s, err := f.rt.Open(alice, rec, func(context.Context) error {
+		if revoked.Load() {
+			return &domain.Error{Code: domain.CodeUnauthenticated, Message: "session ended"}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		rec.mu.Lock()
+		beats := rec.beats
+		rec.mu.Unlock()
+		if beats >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no heartbeats")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	revoked.Store(true)
+	<-s.Done()
+	if s.Reason() != "revoked" {
+		t.Errorf("closed for %q, want revoked", s.Reason())
+	}
+	if fs := framesOf(rec.all(), app.FrameRevoked, ""); len(fs) != 1 {
+		t.Errorf("frames %v, want one revoked frame", rec.all())
+	}
+}
+
+func TestRealtimeRetiredFeedIsReplacedOnNextSubscribe(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{})
+	f.tables["w1"].panics.Store(1000)
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		st, err := f.sys.Stats(context.Background())
+		if err == nil && st.MaxRestartsExceeded >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("feed not retired: %+v %v", st, err)
+		}
+	}
+	if len(rec.all()) != 0 {
+		t.Fatalf("a feed that never answered sent %v", rec.all())
+	}
+	f.tables["w1"].panics.Store(0)
+	s2, rec2 := f.open(t)
+	subscribe(s2, nil, "w1")
+	rec2.waitFor(t, "snapshot from a fresh feed", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameSnapshot, "w1")) == 1 })
+}
+
+func TestRealtimeResubscribingSessionDoesNotPinItsFeed(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{FeedIdle: 20 * time.Millisecond})
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1")
+	fs := rec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
+	_, seqs := view(t, fs, "w1")
+	// The client saw a gap and asks again from where it is.
+	subscribe(s, map[string]int64{"w1": seqs[0]}, "w1")
+	s.Handle(app.ClientFrame{Type: app.FramePing})
+	rec.waitFor(t, "PONG", func(fs []map[string]any) bool { return len(framesOf(fs, app.FramePong, "")) == 1 })
+	s.Close("client_closed")
+	for deadline := time.Now().Add(5 * time.Second); f.rt.Stats().Feeds != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("feed pinned by a repeated subscribe: %+v", f.rt.Stats())
+		}
+	}
+}
