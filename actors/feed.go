@@ -258,6 +258,14 @@ func (f *feed) snapshot() Frame {
 		Totals: f.last.Totals, At: f.rt.now().UnixMilli()})
 }
 
+// retired tells the subscribers that the widget stopped after using up
+// its restarts (the supervisor calls it); they may subscribe again later,
+// which starts a fresh feed.
+func (f *feed) retired() {
+	f.broadcast(historyEntry{f: frameOf(app.ErrorFrame{Type: app.FrameError, Code: "unavailable",
+		Message: "the widget stopped after repeated failures", WidgetID: f.spec.WidgetID})})
+}
+
 func (f *feed) armIdle() {
 	if f.idle == nil {
 		f.idle = time.AfterFunc(f.rt.cfg.FeedIdle, func() { f.engine.Send(f.pid, feedIdleCheck{}) })

@@ -167,7 +167,11 @@ func TestRealtimeRetiredFeedIsReplacedOnNextSubscribe(t *testing.T) {
 			t.Fatalf("feed not retired: %+v %v", st, err)
 		}
 	}
-	if len(rec.all()) != 0 {
+	rec.waitFor(t, "unavailable error", func(fs []map[string]any) bool {
+		errs := framesOf(fs, app.FrameError, "w1")
+		return len(errs) == 1 && errs[0]["code"] == "unavailable"
+	})
+	if len(framesOf(rec.all(), app.FrameSnapshot, "")) != 0 {
 		t.Fatalf("a feed that never answered sent %v", rec.all())
 	}
 	f.tables["w1"].panics.Store(0)

@@ -108,7 +108,25 @@ func (g *guarded) recover(c *actor.Context) {
 		"reason", fmt.Sprint(v),
 		"stack", string(debug.Stack()))
 	c.Engine().BroadcastEvent(actor.ActorMaxRestartsExceededEvent{PID: c.PID(), Timestamp: time.Now()})
+	if r, ok := g.inner.(retiring); ok {
+		g.retire(r)
+	}
 	c.Engine().Stop(c.PID())
+}
+
+// retiring is implemented by receivers with someone to tell when they are
+// stopped for good (a widget feed's subscribers).
+type retiring interface{ retired() }
+
+// retire calls r.retired, logging a panic there instead of letting it out
+// of the recover path.
+func (g *guarded) retire(r retiring) {
+	defer func() {
+		if v := recover(); v != nil {
+			g.log.Error("actor panicked while retiring", "reason", fmt.Sprint(v))
+		}
+	}()
+	r.retired()
 }
 
 // stopped delivers Stopped to the inner receiver. A panic here is only
