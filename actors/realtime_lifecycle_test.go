@@ -2,6 +2,8 @@ package actors
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -196,5 +198,66 @@ func TestRealtimeResubscribingSessionDoesNotPinItsFeed(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("feed pinned by a repeated subscribe: %+v", f.rt.Stats())
 		}
+	}
+}
+
+// After the hub restarts, sessions subscribe again by resolving their
+// widgets anew with the filters they subscribed with: access is checked
+// again, so a widget the viewer lost gets an error frame and no more data.
+func TestRealtimeResubscribeResolvesAgainWithTheSameFilters(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{Coalesce: 5 * time.Millisecond})
+	s, rec := f.open(t)
+	s.Handle(app.ClientFrame{Type: app.FrameSubscribe, DashboardID: "d1", WidgetIDs: []string{"w1", "w2"},
+		Filters: map[string][]string{"site": {"s1"}}})
+	rec.waitFor(t, "snapshots", func(fs []map[string]any) bool { return len(fs) == 2 })
+
+	f.mu.Lock()
+	f.denied["w2"] = true
+	f.resolved = nil
+	f.mu.Unlock()
+	f.rt.engine().Send(s.pid, sessResubscribe{})
+	fs := rec.waitFor(t, "snapshot and error", func(fs []map[string]any) bool {
+		return len(framesOf(fs, app.FrameSnapshot, "w1")) == 2 && len(framesOf(fs, app.FrameError, "w2")) == 1
+	})
+	if e := framesOf(fs, app.FrameError, "w2")[0]; e["code"] != "not_found" {
+		t.Errorf("lost widget got %v, want not_found", e)
+	}
+	f.mu.Lock()
+	got := fmt.Sprint(f.resolved)
+	f.mu.Unlock()
+	if !strings.Contains(got, "w1 map[site:[s1]]") || !strings.Contains(got, "w2 map[site:[s1]]") {
+		t.Errorf("resolved again %s, want both widgets with the subscribed filters", got)
+	}
+
+	f.tables["w1"].add("open", 1)
+	f.tables["w2"].add("open", 1)
+	f.notice()
+	rec.waitFor(t, "w1 delta", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameDelta, "w1")) == 1 })
+	for _, typ := range []string{app.FrameDelta, app.FrameSnapshot} {
+		if n := len(framesOf(rec.all(), typ, "w2")); n > 1 || (typ == app.FrameDelta && n > 0) {
+			t.Errorf("%d %s frames of the lost widget after resubscribing", n, typ)
+		}
+	}
+}
+
+// Frames as they come off the wire are decoded by the session's actor.
+func TestRealtimeRawFramesAreDecodedBySession(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{})
+	s, rec := f.open(t)
+	s.HandleRaw([]byte(`{not json`))
+	s.HandleRaw([]byte(`{"type":"SUBSCRIBE","dashboardId":"d1","widgetIds":["w1"],"filters":{"site":"s1"}}`))
+	fs := rec.waitFor(t, "error and snapshot", func(fs []map[string]any) bool { return len(fs) == 2 })
+	if fs[0]["type"] != app.FrameError || fs[0]["code"] != "invalid" {
+		t.Errorf("bad JSON got %v, want an invalid error frame", fs[0])
+	}
+	if len(framesOf(fs, app.FrameSnapshot, "w1")) != 1 {
+		t.Errorf("frames %v, want w1's snapshot", fs)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fmt.Sprint(f.resolved) != "[w1 map[site:[s1]]]" {
+		t.Errorf("resolved %v, want w1 with the decoded filters", f.resolved)
 	}
 }

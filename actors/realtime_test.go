@@ -188,6 +188,9 @@ type rtFixture struct {
 	rt     *Realtime
 	tables map[string]*table // widget id -> data
 	denied map[string]bool
+
+	mu       sync.Mutex
+	resolved []string // "widget filters" of every resolve, in order
 }
 
 func newRTFixture(t *testing.T, cfg RealtimeConfig) *rtFixture {
@@ -198,8 +201,12 @@ func newRTFixture(t *testing.T, cfg RealtimeConfig) *rtFixture {
 	}
 	f := &rtFixture{sys: sys, tables: map[string]*table{"w1": newTable(), "w2": newTable()}, denied: map[string]bool{}}
 	resolve := func(_ context.Context, p domain.Principal, dash, widget string, filters map[string][]string) (FeedSpec, error) {
+		f.mu.Lock()
+		f.resolved = append(f.resolved, widget+" "+fmt.Sprint(filters))
 		tb, ok := f.tables[widget]
-		if !ok || f.denied[widget] {
+		denied := f.denied[widget]
+		f.mu.Unlock()
+		if !ok || denied {
 			return FeedSpec{}, domain.NotFound("widget")
 		}
 		return FeedSpec{Key: p.TenantID + "/" + widget + "/" + fmt.Sprint(filters), TenantID: p.TenantID,

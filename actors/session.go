@@ -47,16 +47,18 @@ type Session struct {
 // Messages of a session actor.
 type (
 	sessClient      struct{ f app.ClientFrame }
+	sessRaw         struct{ data []byte }
 	sessResync      struct{ widgets []string }
 	sessBeat        struct{}
 	sessResubscribe struct{}
 )
 
-// sessSub is one widget subscription of a session.
+// sessSub is one widget subscription of a session: what resolves its feed
+// again after the hub restarted, without holding the feed's spec.
 type sessSub struct {
 	key         string
 	dashboardID string
-	spec        FeedSpec
+	filters     map[string][]string
 }
 
 // Open starts a session for principal p over t. revalidate, when not nil,
@@ -83,19 +85,37 @@ func (r *Realtime) Open(p domain.Principal, t Transport, revalidate func(context
 // beyond the per-connection rate get an error frame; a client that keeps
 // flooding is disconnected.
 func (s *Session) Handle(f app.ClientFrame) {
+	if s.allow() {
+		s.rt.engine().Send(s.pid, sessClient{f: f})
+	}
+}
+
+// HandleRaw is Handle for a frame as it came off the wire: the session's
+// actor decodes it (a malformed one gets an error frame), so the
+// connection's read loop, which an idle connection parks on, stays shallow
+// and its goroutine stack small.
+func (s *Session) HandleRaw(data []byte) {
+	if s.allow() {
+		s.rt.engine().Send(s.pid, sessRaw{data: data})
+	}
+}
+
+// allow applies the per-connection frame rate: frames beyond it get an
+// error frame, and a client that keeps flooding is disconnected.
+func (s *Session) allow() bool {
 	if !s.limiter.Allow() {
 		s.strikes++
 		if s.strikes > maxRateStrikes {
 			s.out.closeAfter(frameOf(app.ErrorFrame{Type: app.FrameError, Code: "rate_limited",
 				Message: "too many frames; connection closed"}), "rate_limited")
-			return
+			return false
 		}
 		s.out.push(outItem{f: frameOf(app.ErrorFrame{Type: app.FrameError, Code: "rate_limited",
 			Message: fmt.Sprintf("at most %d frames per second", frameRate)})})
-		return
+		return false
 	}
 	s.strikes = 0
-	s.rt.engine().Send(s.pid, sessClient{f: f})
+	return true
 }
 
 // Reject tells the client a frame could not be read (bad JSON) without
@@ -175,6 +195,13 @@ func (a *sessionActor) Receive(c *actor.Context) {
 		}
 	case sessClient:
 		a.client(c, m.f)
+	case sessRaw:
+		f, err := app.ParseClientFrame(m.data)
+		if err != nil {
+			a.s.Reject(string(domain.CodeInvalid), err.Error())
+			return
+		}
+		a.client(c, f)
 	case sessResync:
 		for _, w := range m.widgets {
 			if sub, ok := a.subs[w]; ok {
@@ -183,7 +210,17 @@ func (a *sessionActor) Receive(c *actor.Context) {
 		}
 	case sessResubscribe:
 		for w, sub := range a.subs {
-			c.Send(a.s.rt.hub, hubSubscribe{spec: sub.spec, sub: a.feedSub(c, w)})
+			// Resolved anew (the spec is not kept per session: it holds
+			// the widget's query and dashboard), which also re-checks the
+			// viewer's access.
+			spec, err := a.s.rt.resolve(c.Context(), a.p, sub.dashboardID, w, sub.filters)
+			if err != nil {
+				a.s.out.push(outItem{f: frameOf(errorFrame(err, w))})
+				a.unsubscribe(c, w)
+				continue
+			}
+			sub.key = spec.Key
+			c.Send(a.s.rt.hub, hubSubscribe{spec: spec, sub: a.feedSub(c, w)})
 		}
 		for d := range a.dash {
 			c.Send(a.s.rt.hub, hubJoin{tenantID: a.p.TenantID, dashboardID: d, sess: c.PID(), out: a.s.out})
@@ -249,7 +286,7 @@ func (a *sessionActor) subscribe(c *actor.Context, f app.ClientFrame) {
 			a.join(c, f.DashboardID)
 			a.dash[f.DashboardID]++
 		}
-		a.subs[w] = &sessSub{key: spec.Key, dashboardID: f.DashboardID, spec: spec}
+		a.subs[w] = &sessSub{key: spec.Key, dashboardID: f.DashboardID, filters: f.Filters}
 		a.s.out.allow(w)
 		c.Send(a.s.rt.hub, hubSubscribe{spec: spec, sub: a.feedSub(c, w), lastSeq: f.LastSeq[w]})
 	}

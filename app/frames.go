@@ -1,6 +1,9 @@
 package app
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"errors"
+)
 
 // Realtime frame types (DESIGN.md §4; schema/realtime/frames.schema.json).
 // Clients send SUBSCRIBE, UNSUBSCRIBE and PING; the server sends the rest.
@@ -27,6 +30,35 @@ type ClientFrame struct {
 	Filters     map[string][]string `json:"-"`
 	RawFilters  json.RawMessage     `json:"filters,omitempty"`
 	LastSeq     map[string]int64    `json:"lastSeq,omitempty"`
+}
+
+// ParseClientFrame decodes a client frame; filters may give a value or a
+// list of values per key.
+func ParseClientFrame(data []byte) (ClientFrame, error) {
+	var f ClientFrame
+	if err := json.Unmarshal(data, &f); err != nil {
+		return f, errors.New("frame is not a JSON object of the realtime protocol")
+	}
+	if len(f.RawFilters) > 0 && string(f.RawFilters) != "null" {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(f.RawFilters, &raw); err != nil {
+			return f, errors.New("filters must be an object")
+		}
+		f.Filters = make(map[string][]string, len(raw))
+		for k, v := range raw {
+			var one string
+			if json.Unmarshal(v, &one) == nil {
+				f.Filters[k] = []string{one}
+				continue
+			}
+			var many []string
+			if err := json.Unmarshal(v, &many); err != nil {
+				return f, errors.New("filters." + k + " must be a string or a list of strings")
+			}
+			f.Filters[k] = many
+		}
+	}
+	return f, nil
 }
 
 // SnapshotFrame is a widget's whole result. Rows are keyed by their first

@@ -3,8 +3,6 @@ package http
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
-	"errors"
 	"sync"
 	"time"
 
@@ -12,7 +10,6 @@ import (
 	"github.com/hertz-contrib/websocket"
 
 	"github.com/conductor/reports/actors"
-	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
 )
 
@@ -69,9 +66,23 @@ func (s *Server) realtimeWS(ctx context.Context, c *hz.RequestContext) {
 			c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: string(domain.CodeInvalid), Message: reason.Error()}})
 		},
 	}
-	_ = up.Upgrade(c, func(conn *websocket.Conn) {
-		s.serveWS(conn, p, s.revalidator(tok))
-	})
+	var taken bool
+	if err := up.Upgrade(c, func(conn *websocket.Conn) {
+		sess := s.openWS(conn, p, s.revalidator(tok))
+		if sess == nil {
+			return
+		}
+		if taken {
+			// The socket is off hertz's connection: free the serving
+			// goroutine (and its deep stack) and read on a fresh, shallow
+			// one (wsconn.go).
+			go s.readWS(conn, sess)
+			return
+		}
+		s.readWS(conn, sess)
+	}); err == nil {
+		taken = takeSocket(ctx, c)
+	}
 }
 
 // revalidateTTL is how long a successful re-authentication of a
@@ -118,15 +129,27 @@ func (s *Server) revalidator(tok string) func(context.Context) error {
 	}
 }
 
-// serveWS reads client frames until the connection ends; writes happen in
-// the session's outbox.
-func (s *Server) serveWS(conn *websocket.Conn, p domain.Principal, revalidate func(context.Context) error) {
+// openWS opens the realtime session of a new WebSocket; nil when the
+// realtime layer refused it (the connection is then closed).
+func (s *Server) openWS(conn *websocket.Conn, p domain.Principal, revalidate func(context.Context) error) *actors.Session {
 	t := &wsTransport{conn: conn}
 	sess, err := s.deps.Realtime.Realtime.Open(p, t, revalidate)
 	if err != nil {
 		t.Close("unavailable")
-		return
+		_ = conn.NetConn().Close()
+		return nil
 	}
+	return sess
+}
+
+// readWS reads client frames until the connection ends; writes happen in
+// the session's outbox. The read loop is what an idle connection parks
+// on, so it is kept shallow: frames are decoded and handled by the
+// session (Session.HandleRaw), not here.
+func (s *Server) readWS(conn *websocket.Conn, sess *actors.Session) {
+	// hertz keeps hijacked connections open (KeepHijackedConns): whatever
+	// ends the read loop, the socket is closed here at the latest.
+	defer conn.NetConn().Close()
 	defer sess.Close("client_closed")
 	idle := 2*s.deps.Realtime.Heartbeat + 10*time.Second
 	conn.SetReadLimit(MaxClientFrame)
@@ -138,42 +161,8 @@ func (s *Server) serveWS(conn *websocket.Conn, p domain.Principal, revalidate fu
 			return
 		}
 		_ = conn.SetReadDeadline(time.Now().Add(idle))
-		f, err := parseClientFrame(data)
-		if err != nil {
-			sess.Reject(string(domain.CodeInvalid), err.Error())
-			continue
-		}
-		sess.Handle(f)
+		sess.HandleRaw(data)
 	}
-}
-
-// parseClientFrame decodes a client frame; filters may give a value or a
-// list of values per key.
-func parseClientFrame(data []byte) (app.ClientFrame, error) {
-	var f app.ClientFrame
-	if err := json.Unmarshal(data, &f); err != nil {
-		return f, errors.New("frame is not a JSON object of the realtime protocol")
-	}
-	if len(f.RawFilters) > 0 && string(f.RawFilters) != "null" {
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal(f.RawFilters, &raw); err != nil {
-			return f, errors.New("filters must be an object")
-		}
-		f.Filters = make(map[string][]string, len(raw))
-		for k, v := range raw {
-			var one string
-			if json.Unmarshal(v, &one) == nil {
-				f.Filters[k] = []string{one}
-				continue
-			}
-			var many []string
-			if err := json.Unmarshal(v, &many); err != nil {
-				return f, errors.New("filters." + k + " must be a string or a list of strings")
-			}
-			f.Filters[k] = many
-		}
-	}
-	return f, nil
 }
 
 // wsTransport writes frames to a WebSocket. The outbox calls Write and

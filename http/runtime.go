@@ -3,6 +3,8 @@ package http
 import (
 	"context"
 	"runtime"
+	"runtime/debug"
+	"time"
 
 	hz "github.com/cloudwego/hertz/pkg/app"
 
@@ -21,16 +23,30 @@ type runtimeStats struct {
 	Realtime   *actors.RealtimeStats `json:"realtime,omitempty"`
 }
 
+// settleHeap collects garbage until what is only waiting to be freed is
+// gone: memory released through finalizers (hertz's connection buffers,
+// whose connections WebSockets left, go back to bytedance's mcache pools
+// that way) needs a collection to queue the finalizer, its run, and two
+// more collections to leave sync.Pool's victim cache. The freed pages are
+// then returned to the OS, so RSS says the same.
+func settleHeap() {
+	runtime.GC()
+	time.Sleep(20 * time.Millisecond) // the finalizer goroutine runs
+	runtime.GC()
+	runtime.GC()
+	debug.FreeOSMemory()
+}
+
 // runtimeInfo reports the process's memory and goroutines and the
-// realtime counters, to administrators. ?gc=1 collects garbage first, so
-// heap figures are live memory rather than live plus garbage.
+// realtime counters, to administrators. ?gc=1 settles the heap first (settleHeap),
+// so heap figures are live memory rather than live plus garbage.
 func (s *Server) runtimeInfo(ctx context.Context, c *hz.RequestContext) {
 	if err := domain.RequireAdmin(principalFrom(ctx)); err != nil {
 		writeError(ctx, c, s.log, err)
 		return
 	}
 	if c.Query("gc") == "1" {
-		runtime.GC()
+		settleHeap()
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)

@@ -118,7 +118,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Log, ln: ln}
 	s.h = server.New(
-		server.WithListener(ln),
+		server.WithListener(ownedListener{ln}),
+		server.WithOnAccept(withOwnedConn),
 		server.WithTransport(standard.NewTransporter),
 		server.WithReadTimeout(cfg.ReadTimeout),
 		server.WithWriteTimeout(cfg.WriteTimeout),
@@ -133,6 +134,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	// hijacked-connection wrappers would only keep them from being freed
 	// (hertz-contrib/websocket issue 21).
 	s.h.NoHijackConnPool = true
+	// A WebSocket takes its socket over and closes it itself (wsconn.go).
+	s.h.KeepHijackedConns = true
 	s.routes()
 	return s, nil
 }
