@@ -123,6 +123,45 @@ test('a global filter applies; an ingested event then moves the KPI within 2 s, 
   await page.screenshot({ path: `${shots}04-kpi-moved.png` });
 });
 
+test('several customers and a custom range of days, by keyboard', async () => {
+  const picker = page.getByRole('button', { name: /^Cliente/ });
+  await picker.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await picker.getAttribute('aria-expanded'), 'true');
+  const boxes = page.getByRole('checkbox');
+  assert.ok(await boxes.count() >= 2, 'the customers of the demo tenant are offered');
+  const twoCustomers = page.waitForResponse((r) => r.url().includes('/view') && (r.url().match(/customer=/g) ?? []).length === 2);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  const resp = await twoCustomers;
+  assert.equal(resp.status(), 200);
+  assert.equal((page.url().match(/customer=/g) ?? []).length, 2, 'both customers kept in the URL');
+  await noViolations('04b-filters-customers');
+  await page.keyboard.press('Escape');
+  assert.equal(await picker.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-expanded')), 'false', 'focus back on the picker');
+
+  await page.getByLabel('Período').selectOption('custom');
+  await page.getByLabel('De', { exact: true }).fill('2026-11-20');
+  const inverted = page.getByLabel('Até', { exact: true });
+  await inverted.fill('2026-11-01');
+  await page.getByRole('alert').filter({ hasText: 'A data final não pode ser anterior à inicial.' }).waitFor();
+  assert.equal(await inverted.getAttribute('aria-invalid'), 'true');
+  await noViolations('04c-filters-bad-range');
+  const ranged = page.waitForResponse((r) => r.url().includes('/view') && r.url().includes('from=2026-11-20') && r.url().includes('to=2026-12-01'));
+  await inverted.fill('2026-11-30');
+  assert.equal((await ranged).status(), 200, 'a custom range of whole days: from the first day to the start of the day after the last');
+  assert.match(page.url(), /from=2026-11-20&to=2026-11-30/);
+
+  await page.getByRole('button', { name: 'Limpar filtros' }).click();
+  const allTime = page.waitForResponse((r) => r.url().endsWith('/view') && r.status() === 200);
+  await page.getByLabel('Período').selectOption('');
+  await allTime;
+  assert.doesNotMatch(page.url(), /customer=|from=/);
+});
+
 test('a widget moved by keyboard keeps its place after a reload', async () => {
   await page.getByRole('button', { name: 'Editar layout' }).click();
   const handle = page.getByRole('button', { name: 'Mover ou redimensionar “Open tickets”' });
