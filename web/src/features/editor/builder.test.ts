@@ -152,7 +152,9 @@ describe('problems at their controls', () => {
     expect(controlOf('filters[0].and[1].field')).toBe('filters[0].field');
     expect(controlOf('order[0].by')).toBe('order[0].by');
     expect(controlOf('limit')).toBe('limit');
-    expect(controlOf('config.kpi.target')).toBe('');
+    expect(controlOf('config.kpi.target')).toBe('kpi.target');
+    expect(controlOf('title')).toBe('title');
+    expect(controlOf('config.options')).toBe('');
     const m = problemsByControl([
       { path: 'filters[1].value[1]', message: 'must be a number' },
       { path: 'subtotals[0]', message: 'must be a group alias' },

@@ -186,7 +186,7 @@ export function fromQuery(q: Query | undefined, timeZone = 'UTC'): BuilderState 
 export interface Problem { path: string; message: string }
 
 /** A problem found by the builder itself: a message key and the path. */
-export interface LocalProblem { path: string; key: 'editor.required' | 'editor.needsNumber' | 'editor.needsList' | 'editor.percentileP' }
+export interface LocalProblem { path: string; key: 'editor.required' | 'editor.needsList' | 'editor.percentileP' }
 
 /** What must be filled before the server is asked (localised messages). */
 export function localProblems(s: BuilderState): LocalProblem[] {
@@ -218,9 +218,15 @@ export function localProblems(s: BuilderState): LocalProblem[] {
  * A widget save's paths (config.query.x) are the query's; an alias
  * problem shows at the metric's or group's field (aliases are derived
  * from it); a list item's (value[2]) at the value input; BETWEEN's high
- * bound (value[1]) at the second input. Paths no control shows give ''.
+ * bound (value[1]) at the second input; the widget's title, text and KPI
+ * target at theirs. Paths no control shows give ''.
  */
 export function controlOf(path: string, s?: BuilderState): string {
+  // The widget's own fields (a save's errors).
+  const own: Record<string, string> = {
+    title: 'title', type: 'viz', viz: 'viz', 'config.text': 'text', 'config.kpi.target': 'kpi.target', 'config.kpi.direction': 'kpi.direction',
+  };
+  if (own[path]) return own[path];
   let p = path.replace(/^config\.query\./, '');
   if (p === 'config.query') return 'source';
   p = p.replace(/^(metrics|groups)\[(\d+)\]\.as$/, '$1[$2].field');
