@@ -10,7 +10,7 @@ import { Dialog } from '../../app/Dialog';
 import { useI18n } from '../../i18n/I18n';
 import { useSession } from '../session/session';
 import { dashboardsAPI } from './api';
-import { DashboardForm, fieldsOf } from './DashboardForm';
+import { changedFields, DashboardForm, fieldsOf } from './DashboardForm';
 
 export function DashboardActions({ dashboard: d, onChanged, onConflict }: {
   dashboard: Dashboard;
@@ -69,7 +69,7 @@ export function DashboardActions({ dashboard: d, onChanged, onConflict }: {
         <Dialog title={t('dashboards.settingsTitle', { name: d.name })} onClose={() => setOpen(null)}>
           <DashboardForm initial={fieldsOf(d)} onCancel={() => setOpen(null)} onSubmit={async (f) => {
             try {
-              const saved = await dashboardsAPI.update(d.id, d.version, f);
+              const saved = await dashboardsAPI.update(d.id, d.version, changedFields(fieldsOf(d), f));
               setOpen(null);
               announce(t('dashboards.updatedSettings', { name: saved.name }));
               onChanged(saved);

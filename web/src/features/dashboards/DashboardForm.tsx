@@ -35,6 +35,20 @@ export function audienceBody(f: DashboardFields): DashboardFields {
   };
 }
 
+/**
+ * The fields of an update: name and description, and the audience only
+ * when it changed (changing who may see a dashboard needs ownership, so a
+ * co-editor renaming it must not send it).
+ */
+export function changedFields(before: DashboardFields, after: DashboardFields): Partial<DashboardFields> {
+  const out: Partial<DashboardFields> = { name: after.name, description: after.description };
+  const b = audienceBody(before);
+  if (b.visibility !== after.visibility || b.team_id !== after.team_id || b.customer_id !== after.customer_id) {
+    Object.assign(out, { visibility: after.visibility, team_id: after.team_id, customer_id: after.customer_id });
+  }
+  return out;
+}
+
 const CONTROLS: Record<string, string> = { name: 'dash-name', visibility: 'dash-visibility', team_id: 'dash-team', customer_id: 'dash-customer' };
 
 export function DashboardForm({ initial, onSubmit, onCancel }: {

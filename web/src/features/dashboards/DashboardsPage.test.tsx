@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderUI } from '../../test/render';
 import { SessionProvider } from '../session/session';
 import { DashboardsPage } from './DashboardsPage';
+import { audienceBody, changedFields, fieldsOf } from './DashboardForm';
+import type { Dashboard } from '../../api/types';
 
 const me = { user: { id: 'u1', name: 'Ana', email: 'a@x', role: 'admin' }, tenant: { id: 't', slug: 'acme', name: 'ACME' }, teams: [], roles: ['admin'], scope: {} };
 const noc = { id: 'd1', name: 'NOC', description: 'Wall', visibility: 'public', owner_id: 'u1', version: 3, updated_at: '2026-12-01T10:00:00Z', layout_json: {}, filters_json: {} };
@@ -65,7 +67,8 @@ describe('DashboardsPage', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar' }));
     await screen.findByRole('link', { name: 'NOC wall' });
     const put = calls.find((c) => c.method === 'PUT')!;
-    expect(put.body).toEqual({ name: 'NOC wall', description: 'Wall', visibility: 'public', team_id: '', customer_id: '' });
+    // The audience did not change: not sent (changing it needs ownership).
+    expect(put.body).toEqual({ name: 'NOC wall', description: 'Wall' });
     expect(put.headers!['If-Match']).toBe('"3"');
 
     fireEvent.click(within(screen.getByRole('link', { name: 'NOC wall' }).closest('li')!).getByRole('button', { name: 'Duplicar' }));
@@ -109,5 +112,14 @@ describe('DashboardsPage', () => {
     await screen.findByText(/alterado em outro lugar/);
     await screen.findByRole('link', { name: 'NOC (changed elsewhere)' });
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
+
+describe('changedFields', () => {
+  it('sends the audience only when it changed, the team only for a team audience', () => {
+    const before = fieldsOf({ name: 'A', description: '', visibility: 'group', team_id: 't1' } as Dashboard);
+    expect(changedFields(before, { ...before, name: 'B' })).toEqual({ name: 'B', description: '' });
+    expect(changedFields(before, audienceBody({ ...before, visibility: 'public' })))
+      .toEqual({ name: 'A', description: '', visibility: 'public', team_id: '', customer_id: '' });
   });
 });

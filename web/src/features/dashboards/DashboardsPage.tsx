@@ -9,7 +9,7 @@ import type { Dashboard } from '../../api/types';
 import { useI18n } from '../../i18n/I18n';
 import { useSession } from '../session/session';
 import { dashboardsAPI, type Tab } from './api';
-import { DashboardForm, fieldsOf } from './DashboardForm';
+import { changedFields, DashboardForm, fieldsOf } from './DashboardForm';
 import { PAGE_SIZE, useDashboardList } from './useDashboardList';
 
 const TABS: Tab[] = ['mine', 'team', 'tenant'];
@@ -132,7 +132,7 @@ export function DashboardsPage() {
       {editing?.kind === 'rename' && (
         <Dialog title={t('dashboards.renameTitle', { name: editing.d.name })} onClose={() => setEditing(null)}>
           <DashboardForm initial={fieldsOf(editing.d)} onCancel={() => setEditing(null)} onSubmit={(f) => act(async () => {
-            const d = await dashboardsAPI.update(editing.d.id, editing.d.version, f);
+            const d = await dashboardsAPI.update(editing.d.id, editing.d.version, changedFields(fieldsOf(editing.d), f));
             return t('dashboards.renamed', { name: d.name });
           })} />
         </Dialog>
