@@ -1,33 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog } from '../session/session';
+import { catalog } from '../../test/catalog';
 import {
   aggsFor, controlId, controlOf, emptyState, fromQuery, localProblems, metricAliases, operatorsFor, problemsByControl, toQuery,
   type BuilderState,
 } from './builder';
 import { configFor, kindOf } from './vizzes';
 import { firstFreeSpot, placeWidgets } from './placement';
-
-// The shape of GET /api/catalog (schema/catalog/catalog.json), two sources.
-export const catalog: Catalog = {
-  sources: [
-    {
-      name: 'tickets', label: { 'pt-BR': 'Chamados', en: 'Tickets' }, fields: [
-        { name: 'status', type: 'string', kind: 'dimension', label: { en: 'Status' }, aggs: ['count_distinct'], values: ['open', 'closed'] },
-        { name: 'priority', type: 'string', kind: 'dimension', label: { en: 'Priority' }, aggs: ['count_distinct'] },
-        { name: 'customer_id', type: 'string', kind: 'dimension', label: { en: 'Customer' }, aggs: ['count_distinct'], scope: 'customer' },
-        { name: 'created_at', type: 'time', kind: 'dimension', label: { en: 'Created' }, aggs: ['count_distinct', 'min', 'max'] },
-        { name: 'escalated', type: 'bool', kind: 'dimension', label: { en: 'Escalated' }, aggs: [] },
-        { name: 'resolution_minutes', type: 'int', kind: 'measure', label: { en: 'Resolution' }, aggs: ['sum', 'avg', 'min', 'max', 'percentile'] },
-      ],
-    },
-    {
-      name: 'expenses', label: { en: 'Expenses' }, fields: [
-        { name: 'amount', type: 'decimal', kind: 'measure', label: { en: 'Amount' }, aggs: ['sum', 'avg'] },
-        { name: 'cost_center_id', type: 'string', kind: 'dimension', label: { en: 'Cost centre' }, aggs: ['count_distinct'] },
-      ],
-    },
-  ],
-};
 
 function state(over: Partial<BuilderState>): BuilderState {
   return { ...emptyState('America/Sao_Paulo'), source: 'tickets', ...over };
