@@ -5,11 +5,12 @@ import type { ReactNode } from 'react';
 import { useI18n } from '../../i18n/I18n';
 import type { MessageKey } from '../../i18n/messages';
 import {
-  aggsFor, COMPARISONS, controlId, fieldOf, GRANULARITIES, groupAlias, groupFields, metricAliases, metricFields, operatorsFor,
+  aggsFor, COMPARISONS, controlId, fieldOf, GRANULARITIES, groupAlias, groupFields, listValues, metricAliases, metricFields, operatorsFor,
   sourceOf, valueShape, type Field, type Operator,
 } from './builder';
 import type { WidgetEditorState } from './useWidgetEditor';
 import { useSession } from '../session/session';
+import { useEntityNames } from '../widgets/labels';
 
 const OP_KEYS: Record<Operator, MessageKey> = {
   '==': 'op.eq', '!=': 'op.ne', '>': 'op.gt', '>=': 'op.ge', '<': 'op.lt', '<=': 'op.le', IN: 'op.in', NOT_IN: 'op.not_in',
@@ -57,7 +58,16 @@ export function QueryBuilder({ ed }: { ed: WidgetEditorState }) {
   const b = ed.builder;
   const src = sourceOf(catalog, b.source);
   const label = (f: Field | undefined, name: string) => f?.label[lang] ?? f?.label.en ?? name;
-  const aliases = [...metricAliases(b.metrics), ...b.groups.filter((g) => g.field).map((g) => groupAlias({ ...g, granularity: fieldOf(src, g.field)?.type === 'time' ? (g.granularity || 'day') : '' }))];
+  // What order can sort by: the metrics' and groups' columns, named as people read them.
+  const metricNames = metricAliases(b.metrics);
+  const aliases: [string, string][] = [
+    ...b.metrics.map((m, i): [string, string] => [metricNames[i], m.field ? `${t(`agg.${m.agg}` as MessageKey)}: ${label(fieldOf(src, m.field), m.field)}` : t('agg.count')]),
+    ...b.groups.filter((g) => g.field).map((g): [string, string] => {
+      const time = fieldOf(src, g.field)?.type === 'time';
+      const gran = time ? (g.granularity || 'day') : '';
+      return [groupAlias({ field: g.field, granularity: gran }), label(fieldOf(src, g.field), g.field) + (gran ? ` (${t(`granularity.${gran}` as MessageKey)})` : '')];
+    }),
+  ];
   const p = (path: string) => { const m = problems(path); return { m, props: invalidProps(path, m) }; };
 
   const source = p('source');
@@ -188,7 +198,7 @@ export function QueryBuilder({ ed }: { ed: WidgetEditorState }) {
               <Control path={`order[${i}].by`} label={t('editor.orderBy')} messages={by.m}>
                 <select {...by.props} value={o.by} onChange={(e) => ed.setRow('order', i, { by: e.target.value })}>
                   <option value="">{t('editor.choose')}</option>
-                  {aliases.map((a) => <option key={a} value={a}>{a}</option>)}
+                  {aliases.map(([a, text]) => <option key={a} value={a}>{text}</option>)}
                 </select>
               </Control>
               <Control path={`order[${i}].dir`} label={t('editor.dir')} messages={dir.m}>
@@ -241,6 +251,7 @@ function Compare({ ed, problems }: { ed: WidgetEditorState; problems: (p: string
 /** The value input(s) of a filter, fitting its field's type and operator. */
 function FilterValue({ ed, i, field, problems }: { ed: WidgetEditorState; i: number; field: Field | undefined; problems: (p: string) => string[] }) {
   const { t } = useI18n();
+  const names = useEntityNames();
   const r = ed.builder.filters[i];
   const shape = valueShape(r.op);
   if (shape === 'none') return null;
@@ -248,6 +259,29 @@ function FilterValue({ ed, i, field, problems }: { ed: WidgetEditorState; i: num
   const m = problems(path);
   const set = (value: string) => ed.setRow('filters', i, { value });
   const hintId = controlId(path) + '-hint';
+  // Scope dimensions (customer_id, site_id...) pick among the entities the person may see, by name.
+  const entities = field?.scope ? names[field.scope] : undefined;
+  if (entities?.size && shape === 'list') {
+    const chosen = listValues(r.value);
+    return (
+      <Control path={path} label={t('editor.value')} messages={m}>
+        <select {...invalidProps(path, m)} multiple size={Math.min(6, entities.size)} value={chosen}
+          onChange={(e) => set([...e.target.selectedOptions].map((o) => o.value).join(', '))}>
+          {[...entities].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+        </select>
+      </Control>
+    );
+  }
+  if (entities?.size && shape === 'one') {
+    return (
+      <Control path={path} label={t('editor.value')} messages={m}>
+        <select {...invalidProps(path, m)} value={r.value} onChange={(e) => set(e.target.value)}>
+          <option value="">{t('editor.choose')}</option>
+          {[...entities].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+        </select>
+      </Control>
+    );
+  }
   if (shape === 'list') {
     const hint = field?.values?.length ? t('editor.listHintValues', { values: field.values.join(', ') }) : t('editor.listHint');
     return (

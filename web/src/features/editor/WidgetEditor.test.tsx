@@ -4,6 +4,7 @@ import type { Dashboard, Widget } from '../../api/types';
 import { catalog } from '../../test/catalog';
 import { renderUI } from '../../test/render';
 import { SessionProvider } from '../session/session';
+import { EntityNamesContext } from '../widgets/labels';
 
 // jsdom has no canvas: ECharts' init is replaced (as in EChart.test.tsx);
 // the preview's charts still go through the real <EChart> wrapper.
@@ -139,5 +140,31 @@ describe('WidgetEditor', () => {
     // The stacking option is kept with the kind; the query is the one edited.
     expect(put.body).toEqual({ type: 'chart', viz: 'bar', title: 'By status', config_json: {
       query: { source: 'tickets', metrics: [{ agg: 'count', as: 'count' }], groups: [{ field: 'status' }] }, options: { stacked: true } } });
+  });
+
+  it('picks scope dimension values among the entities, by name', async () => {
+    const calls = server();
+    const names = { customer: new Map([['c2', 'Initech'], ['c1', 'Globex'], ['c3', 'Umbrella']]) };
+    renderUI(
+      <SessionProvider>
+        <EntityNamesContext.Provider value={names}>
+          <WidgetEditor dashboard={dash} onSaved={vi.fn()} onConflict={vi.fn()} onClose={vi.fn()} />
+        </EntityNamesContext.Provider>
+      </SessionProvider>,
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Novo widget' });
+    await waitFor(() => expect((within(dialog).getByLabelText('Fonte de dados') as HTMLSelectElement).value).toBe('tickets'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Adicionar filtro' }));
+    const row = within(dialog).getByRole('group', { name: 'Filtro 1' });
+    fireEvent.change(within(row).getByLabelText('Campo'), { target: { value: 'customer_id' } });
+    fireEvent.change(within(row).getByLabelText('Operador'), { target: { value: 'IN' } });
+    const value = within(row).getByLabelText('Valor') as HTMLSelectElement;
+    expect(value.multiple).toBe(true);
+    expect([...value.options].map((o) => o.textContent)).toEqual(['Globex', 'Initech', 'Umbrella']);
+    value.options[0].selected = true;
+    value.options[2].selected = true;
+    fireEvent.change(value);
+    await waitFor(() => expect(calls.filter((c) => c.url === '/api/query').at(-1)!.body!.filters)
+      .toEqual([{ field: 'customer_id', op: 'IN', value: ['c1', 'c3'] }]));
   });
 });
