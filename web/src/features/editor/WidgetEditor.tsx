@@ -127,10 +127,10 @@ function Preview({ ed }: { ed: WidgetEditorState }) {
     const spec = VIZ_SPECS[k];
     return {
       id: `preview-${k}`, dashboard_id: '', type: spec.type, viz: spec.viz, title: `${t('editor.preview')}: ${t(`viz.${k}`)}`,
-      config_json: configFor(k, spec.type === 'text' ? undefined : ed.query, { text: ed.text, kpi: ed.kpi }),
+      config_json: configFor(k, spec.type === 'text' ? undefined : ed.query, { text: ed.text, kpi: ed.kpi, base: ed.widget?.config_json }),
       position: 0, refresh_interval_sec: 0, version: 0,
     };
-  }), [ed.kinds, ed.query, ed.text, ed.kpi, t]);
+  }), [ed.kinds, ed.query, ed.text, ed.kpi, ed.widget, t]);
   const blocked = !ed.onlyText && (ed.local.length > 0 || ed.problems.size > 0);
   let status = '';
   if (!ed.kinds.length) status = t('editor.previewNone');

@@ -149,8 +149,14 @@ describe('visualisations', () => {
   const none = { text: '', kpi: { target: '', direction: '' as const } };
   it('makes the config of each kind', () => {
     expect(configFor('stacked', q, none)).toEqual({ query: q, options: { stacked: true } });
-    expect(configFor('horizontal', q, { ...none, options: { stacked: true, pivot: { rows: ['a'] } } }))
-      .toEqual({ query: q, options: { orientation: 'horizontal', pivot: { rows: ['a'] } } });
+    const base = { query: q, options: { stacked: true, pivot: { rows: ['a'] } }, hierarchy: 'org', kpi: { target: 1, thresholds: [{ value: 5, level: 'warn' as const }] } };
+    expect(configFor('horizontal', q, { ...none, base }))
+      .toEqual({ query: q, options: { orientation: 'horizontal', pivot: { rows: ['a'] } }, hierarchy: 'org' });
+    // Another source: the hierarchy was the old source's.
+    expect(configFor('bar', { ...q, source: 'expenses' }, { ...none, base }).hierarchy).toBeUndefined();
+    // The KPI keeps its thresholds; target and direction are the form's.
+    expect(configFor('kpi', q, { ...none, kpi: { target: '', direction: 'lower_is_better' }, base }).kpi)
+      .toEqual({ thresholds: [{ value: 5, level: 'warn' }], direction: 'lower_is_better' });
     expect(configFor('kpi', q, { ...none, kpi: { target: '12.5', direction: 'lower_is_better' } }))
       .toEqual({ query: q, kpi: { target: 12.5, direction: 'lower_is_better' } });
     expect(configFor('text', q, { ...none, text: '# Hi' })).toEqual({ text: '# Hi' });

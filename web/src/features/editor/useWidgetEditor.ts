@@ -122,7 +122,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
     return {
       type: spec.type, viz: spec.viz,
       title: kinds.length > 1 ? `${base || kindLabel(k)} — ${kindLabel(k)}` : base,
-      config_json: configFor(k, spec.type === 'text' ? undefined : query, { text, kpi, options: widget?.config_json.options }),
+      config_json: configFor(k, spec.type === 'text' ? undefined : query, { text, kpi, base: widget?.config_json }),
     };
   }, [title, kinds, query, text, kpi, widget]);
 
@@ -163,7 +163,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
   return {
     builder, update, setSource, setRow, addRow, removeRow,
     kinds, toggleKind, title, setTitle, text, setText, kpi, setKpi,
-    query, onlyText, data, loading, local, problems, failure, previewError, saving, save,
+    widget, query, onlyText, data, loading, local, problems, failure, previewError, saving, save,
   };
 }
 

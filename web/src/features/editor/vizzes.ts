@@ -38,20 +38,24 @@ export function kindOf(w: Pick<Widget, 'type' | 'viz' | 'config_json'>): VizKind
 export interface KpiForm { target: string; direction: '' | 'higher_is_better' | 'lower_is_better' }
 
 /**
- * The config_json of a widget of kind: the query (not for text), the
- * renderer options of the kind over those the widget already had (other
- * options, like a pivot layout, survive an edit), the KPI target.
+ * The config_json of a widget of kind: the query (not for text), and what
+ * the widget edited (base) had beyond what the editor shows: its renderer
+ * options under the kind's own (a pivot layout survives an edit), its
+ * drill-down hierarchy while the source stays, its KPI thresholds.
  */
-export function configFor(kind: VizKind, query: WidgetConfig['query'], extra: { text: string; kpi: KpiForm; options?: Record<string, unknown> }): WidgetConfig {
+export function configFor(kind: VizKind, query: WidgetConfig['query'], extra: { text: string; kpi: KpiForm; base?: WidgetConfig }): WidgetConfig {
   const spec = VIZ_SPECS[kind];
   if (spec.type === 'text') return { text: extra.text };
-  const options = { ...(extra.options ?? {}) };
+  const base = extra.base ?? {};
+  const options = { ...(base.options ?? {}) };
   delete options.stacked; delete options.stack; delete options.orientation;
   Object.assign(options, spec.options ?? {});
   const out: WidgetConfig = { query };
   if (Object.keys(options).length) out.options = options;
+  if (base.hierarchy && base.query?.source === query?.source) out.hierarchy = base.hierarchy;
   if (spec.type === 'kpi') {
-    const kpi: NonNullable<WidgetConfig['kpi']> = {};
+    const kpi: NonNullable<WidgetConfig['kpi']> = { ...(base.kpi ?? {}) };
+    delete kpi.target; delete kpi.direction;
     const target = extra.kpi.target.trim();
     if (target !== '') kpi.target = Number(target);
     if (extra.kpi.direction) kpi.direction = extra.kpi.direction;
