@@ -4,7 +4,8 @@
 // by side with a pie, a treemap, a heatmap and a pivot through the query
 // builder, each drawn with data; a value the server refuses shown at its
 // input; reload and find them all; edit and delete a widget; change the
-// dashboard's settings, duplicate it and delete the copy. axe-core finds
+// dashboard's settings, duplicate it and delete the copy; the editor in
+// English and the dark theme. axe-core finds
 // no WCAG 2.1 A/AA violation in any of these states. Screenshots go to
 // e2e/artifacts/ (ignored by git).
 //   REPORTSD=$PWD/../bin/reportsd node --test e2e/editor.test.mjs
@@ -256,11 +257,34 @@ test('a widget edited and another deleted, from layout editing', async () => {
   await page.getByRole('button', { name: 'Concluir edição' }).click();
 });
 
+test('the editor in English and the dark theme, three visualisations side by side', async () => {
+  await page.getByLabel('Idioma').selectOption('en');
+  await page.getByLabel('Theme').selectOption('dark');
+  await page.getByRole('button', { name: 'Add widget' }).click();
+  const dlg = page.getByRole('dialog', { name: 'New widget' });
+  const metric = dlg.getByRole('group', { name: 'Metric 1' });
+  await metric.getByLabel('Field').selectOption('resolution_minutes');
+  await metric.getByLabel('Aggregation').selectOption('avg');
+  await dlg.getByRole('button', { name: 'Add grouping' }).click();
+  await dlg.getByRole('group', { name: 'Grouping 1' }).getByLabel('Field').selectOption('priority');
+  await chooseVizzes(dlg, ['Horizontal bars', 'Donut', 'Pivot table']);
+  const preview = dlg.getByTestId('preview-grid');
+  await preview.locator('[data-viz="horizontal"] canvas').first().waitFor();
+  await preview.locator('[data-viz="donut"] canvas').first().waitFor();
+  await preview.locator('[data-viz="table"]').getByRole('table').waitFor();
+  await noViolations('07-editor-en-dark');
+  await page.keyboard.press('Escape');
+  await dlg.waitFor({ state: 'detached' });
+  assert.equal(await page.getByRole('button', { name: 'Add widget' }).evaluate((el) => el === document.activeElement), true, 'focus back where it was');
+  await page.getByLabel('Language').selectOption('pt-BR');
+  await page.getByLabel('Tema').selectOption('system');
+});
+
 test('the dashboard renamed, duplicated, and the copy deleted', async () => {
   await page.getByRole('button', { name: 'Configurações' }).click();
   const dlg = page.getByRole('dialog', { name: `Configurações de “${NAME}”` });
   await dlg.getByLabel('Nome').fill(`${NAME} v2`);
-  await noViolations('07-settings');
+  await noViolations('08-settings');
   await dlg.getByRole('button', { name: 'Salvar' }).click();
   await page.getByRole('heading', { name: `${NAME} v2`, level: 1 }).waitFor();
 
@@ -272,11 +296,11 @@ test('the dashboard renamed, duplicated, and the copy deleted', async () => {
 
   await page.getByRole('group', { name: 'Ações do painel' }).getByRole('button', { name: 'Excluir' }).click();
   const confirm = page.getByRole('dialog', { name: `Excluir “Copy of ${NAME} v2”?` });
-  await noViolations('08-delete-dashboard');
+  await noViolations('09-delete-dashboard');
   await confirm.getByRole('button', { name: 'Excluir' }).click();
   await page.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
   await page.getByRole('link', { name: `${NAME} v2`, exact: true }).waitFor();
   assert.equal(await page.getByRole('link', { name: `Copy of ${NAME} v2` }).count(), 0);
-  await noViolations('09-list-after');
+  await noViolations('10-list-after');
   assert.deepEqual(pageErrors, []);
 });
