@@ -284,9 +284,13 @@ test('the dashboard renamed, duplicated, and the copy deleted', async () => {
   await page.getByRole('button', { name: 'Configurações' }).click();
   const dlg = page.getByRole('dialog', { name: `Configurações de “${NAME}”` });
   await dlg.getByLabel('Nome').fill(`${NAME} v2`);
+  await dlg.getByLabel('Tempo real (widgets atualizados ao vivo)').check();
   await noViolations('08-settings');
   await dlg.getByRole('button', { name: 'Salvar' }).click();
   await page.getByRole('heading', { name: `${NAME} v2`, level: 1 }).waitFor();
+  // Realtime on: the widgets are subscribed and the page says it is live.
+  await page.getByTestId('live-status').getByText('Ao vivo').waitFor();
+  assert.equal((await api('GET', `/api/dashboards/${dashboardId}`)).body.realtime_enabled, true);
 
   await page.getByRole('group', { name: 'Ações do painel' }).getByRole('button', { name: 'Duplicar' }).click();
   await page.getByRole('heading', { name: `Copy of ${NAME} v2`, level: 1 }).waitFor();

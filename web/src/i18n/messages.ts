@@ -285,6 +285,18 @@ export const ptBR = {
   'dashboards.visibilityHelp.public': 'Todas as pessoas da organização.',
   'dashboards.anyTeam': 'Minhas equipes',
   'dashboard.actions': 'Ações do painel',
+  'dashboards.realtime': 'Tempo real (widgets atualizados ao vivo)',
+  'editor.hierarchy': 'Hierarquia de detalhamento',
+  'editor.hierarchy.none': 'Nenhuma',
+  'editor.refresh': 'Atualizar a cada (segundos)',
+  'editor.refreshHint': '0 = junto com o painel; ou de 5 a 86400.',
+  'editor.thresholds': 'Faixas do semáforo',
+  'editor.thresholdsHint': 'Cada faixa vale a partir do seu valor; valores em ordem crescente.',
+  'editor.threshold': 'Faixa {n}',
+  'editor.thresholdValue': 'A partir de',
+  'editor.thresholdLevel': 'Nível',
+  'editor.addThreshold': 'Adicionar faixa',
+  'editor.removeThreshold': 'Remover faixa {n}',
 } as const;
 
 /** A message key. */
@@ -573,6 +585,18 @@ export const en: Record<MessageKey, string> = {
   'dashboards.visibilityHelp.public': 'Everyone in the organisation.',
   'dashboards.anyTeam': 'My teams',
   'dashboard.actions': 'Dashboard actions',
+  'dashboards.realtime': 'Realtime (widgets updated live)',
+  'editor.hierarchy': 'Drill-down hierarchy',
+  'editor.hierarchy.none': 'None',
+  'editor.refresh': 'Refresh every (seconds)',
+  'editor.refreshHint': '0 = with the dashboard; or 5 to 86400.',
+  'editor.thresholds': 'Traffic-light bands',
+  'editor.thresholdsHint': 'Each band applies from its value up; values in ascending order.',
+  'editor.threshold': 'Band {n}',
+  'editor.thresholdValue': 'From',
+  'editor.thresholdLevel': 'Level',
+  'editor.addThreshold': 'Add band',
+  'editor.removeThreshold': 'Remove band {n}',
 };
 
 /** The languages the UI speaks. */

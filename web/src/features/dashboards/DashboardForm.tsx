@@ -17,12 +17,14 @@ export interface DashboardFields {
   visibility: Visibility;
   team_id: string;
   customer_id: string;
+  /** Widgets pushed live (realtime feeds) rather than refreshed by interval. */
+  realtime_enabled: boolean;
 }
 
 export function fieldsOf(d?: Dashboard): DashboardFields {
   return {
     name: d?.name ?? '', description: d?.description ?? '', visibility: d?.visibility ?? 'private',
-    team_id: d?.team_id ?? '', customer_id: d?.customer_id ?? '',
+    team_id: d?.team_id ?? '', customer_id: d?.customer_id ?? '', realtime_enabled: d?.realtime_enabled ?? false,
   };
 }
 
@@ -36,12 +38,13 @@ export function audienceBody(f: DashboardFields): DashboardFields {
 }
 
 /**
- * The fields of an update: name and description, and the audience only
+ * The fields of an update: name and description, realtime when it changed, and the audience only
  * when it changed (changing who may see a dashboard needs ownership, so a
  * co-editor renaming it must not send it).
  */
 export function changedFields(before: DashboardFields, after: DashboardFields): Partial<DashboardFields> {
   const out: Partial<DashboardFields> = { name: after.name, description: after.description };
+  if (before.realtime_enabled !== after.realtime_enabled) out.realtime_enabled = after.realtime_enabled;
   const b = audienceBody(before);
   if (b.visibility !== after.visibility || b.team_id !== after.team_id || b.customer_id !== after.customer_id) {
     Object.assign(out, { visibility: after.visibility, team_id: after.team_id, customer_id: after.customer_id });
@@ -132,6 +135,10 @@ export function DashboardForm({ initial, onSubmit, onCancel }: {
           {errorOf('customer_id')}
         </>
       )}
+      <label className="check">
+        <input type="checkbox" checked={f.realtime_enabled} onChange={(e) => set({ realtime_enabled: e.target.checked })} />
+        {t('dashboards.realtime')}
+      </label>
       <p id="dash-error" className="error" role="alert">{error && !error.field ? error.message : ''}</p>
       <div className="actions">
         <button type="button" onClick={onCancel}>{t('dashboards.cancel')}</button>

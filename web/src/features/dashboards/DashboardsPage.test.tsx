@@ -87,6 +87,7 @@ describe('DashboardsPage', () => {
     const dialog = screen.getByRole('dialog', { name: 'Novo painel' });
     fireEvent.change(within(dialog).getByLabelText('Nome'), { target: { value: 'Globex wall' } });
     fireEvent.change(within(dialog).getByLabelText('Visibilidade'), { target: { value: 'customer' } });
+    fireEvent.click(within(dialog).getByLabelText('Tempo real (widgets atualizados ao vivo)'));
     const customer = within(dialog).getByLabelText('Cliente');
     await within(dialog).findByRole('option', { name: 'Globex' });
     // Without the customer the server refuses it; the problem shows at the control.
@@ -98,7 +99,7 @@ describe('DashboardsPage', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar' }));
     await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.url === '/api/dashboards').length).toBeGreaterThan(0));
     const post = calls.filter((c) => c.method === 'POST' && c.url === '/api/dashboards').at(-1)!;
-    expect(post.body).toEqual({ name: 'Globex wall', description: '', visibility: 'customer', team_id: '', customer_id: 'c1' });
+    expect(post.body).toEqual({ name: 'Globex wall', description: '', visibility: 'customer', team_id: '', customer_id: 'c1', realtime_enabled: true });
     await screen.findByText('Painel criado: Globex wall');
   });
 
@@ -119,7 +120,9 @@ describe('changedFields', () => {
   it('sends the audience only when it changed, the team only for a team audience', () => {
     const before = fieldsOf({ name: 'A', description: '', visibility: 'group', team_id: 't1' } as Dashboard);
     expect(changedFields(before, { ...before, name: 'B' })).toEqual({ name: 'B', description: '' });
+    expect(changedFields(before, { ...before, realtime_enabled: true })).toEqual({ name: 'A', description: '', realtime_enabled: true });
     expect(changedFields(before, audienceBody({ ...before, visibility: 'public' })))
       .toEqual({ name: 'A', description: '', visibility: 'public', team_id: '', customer_id: '' });
+    expect(audienceBody({ ...before, visibility: 'private' }).team_id).toBe('');
   });
 });

@@ -80,6 +80,9 @@ describe('WidgetEditor', () => {
     expect(calls.filter((c) => c.url === '/api/query').at(-1)!.body).toEqual({ source: 'tickets', metrics: [{ agg: 'count', as: 'count' }], groups: [{ field: 'status' }] });
 
     fireEvent.change(within(dialog).getByLabelText('Título do widget'), { target: { value: 'Por status' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Adicionar faixa' }));
+    fireEvent.change(within(within(dialog).getByRole('group', { name: 'Faixa 1' })).getByLabelText('A partir de'), { target: { value: '4' } });
+    fireEvent.change(within(dialog).getByLabelText('Atualizar a cada (segundos)'), { target: { value: '60' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar 2 widgets' }));
     await waitFor(() => expect(on.onSaved).toHaveBeenCalled());
     const posts = calls.filter((c) => c.url === '/api/widgets');
@@ -87,6 +90,9 @@ describe('WidgetEditor', () => {
       ['kpi', 'kpi', 'Por status — KPI'], ['table', 'table', 'Por status — Tabela dinâmica'],
     ]);
     expect(posts[0].body!.dashboard_id).toBe('d1');
+    expect(posts[0].body!.config_json).toEqual({ query: { source: 'tickets', metrics: [{ agg: 'count', as: 'count' }], groups: [{ field: 'status' }] },
+      kpi: { thresholds: [{ value: 4, level: 'ok' }] } });
+    expect(posts.map((c) => c.body!.refresh_interval_sec)).toEqual([60, 60]);
     const put = calls.find((c) => c.url === '/api/dashboards/d1')!;
     expect(put.headers!['If-Match']).toBe('"7"');
     expect(put.body).toEqual({ layout_json: { lg: [
@@ -138,7 +144,7 @@ describe('WidgetEditor', () => {
     const put = calls.find((c) => c.url === '/api/widgets/w0')!;
     expect(put.headers!['If-Match']).toBe('"2"');
     // The stacking option is kept with the kind; the query is the one edited.
-    expect(put.body).toEqual({ type: 'chart', viz: 'bar', title: 'By status', config_json: {
+    expect(put.body).toEqual({ type: 'chart', viz: 'bar', title: 'By status', refresh_interval_sec: 0, config_json: {
       query: { source: 'tickets', metrics: [{ agg: 'count', as: 'count' }], groups: [{ field: 'status' }] }, options: { stacked: true } } });
   });
 

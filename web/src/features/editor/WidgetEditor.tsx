@@ -71,7 +71,11 @@ export function WidgetEditor({ dashboard, widget, onSaved, onConflict, onClose }
 
 /** Visualisations, title, and the KPI's or the text's settings. */
 function Appearance({ ed }: { ed: WidgetEditorState }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const { catalog } = useSession();
+  const hierarchies = catalog?.sources.find((x) => x.name === ed.builder.source)?.hierarchies ?? [];
+  const hierM = problems0(ed, 'hierarchy');
+  const refreshM = problems0(ed, 'refresh');
   const problems = useProblems(ed);
   const vizM = problems('viz');
   const titleM = problems('title');
@@ -95,6 +99,23 @@ function Appearance({ ed }: { ed: WidgetEditorState }) {
       <Control path="title" label={t('editor.widgetTitle')} messages={titleM}>
         <input {...invalidProps('title', titleM)} maxLength={200} value={ed.title} onChange={(e) => ed.setTitle(e.target.value)} />
       </Control>
+      {!ed.onlyText && (
+        <div className="qb-row">
+          {hierarchies.length > 0 && (
+            <Control path="hierarchy" label={t('editor.hierarchy')} messages={hierM}>
+              <select {...invalidProps('hierarchy', hierM)} value={ed.hierarchy} onChange={(e) => ed.setHierarchy(e.target.value)}>
+                <option value="">{t('editor.hierarchy.none')}</option>
+                {hierarchies.map((h) => <option key={h.name} value={h.name}>{h.label[lang] ?? h.label.en ?? h.name}</option>)}
+              </select>
+            </Control>
+          )}
+          <Control path="refresh" label={t('editor.refresh')} messages={refreshM} hint={{ id: 'refresh-hint', text: t('editor.refreshHint') }}>
+            <input {...invalidProps('refresh', refreshM, 'refresh-hint')} type="number" min={0} max={86400} step={1} value={ed.refresh}
+              onChange={(e) => ed.setRefresh(e.target.value)} />
+          </Control>
+        </div>
+      )}
+      {ed.kinds.includes('kpi') && <Thresholds ed={ed} />}
       {ed.kinds.includes('kpi') && (
         <div className="qb-row" role="group" aria-label={t('editor.kpi')}>
           <Control path="kpi.target" label={t('editor.kpiTarget')} messages={targetM}>
@@ -120,6 +141,49 @@ function Appearance({ ed }: { ed: WidgetEditorState }) {
   );
 }
 
+/** The problems of a control outside the query builder (hooks-free). */
+function problems0(ed: WidgetEditorState, path: string): string[] {
+  return ed.problems.get(path) ?? [];
+}
+
+/** The KPI's traffic-light bands: from each value up, a level (ascending). */
+function Thresholds({ ed }: { ed: WidgetEditorState }) {
+  const { t } = useI18n();
+  const rows = ed.kpi.thresholds;
+  const set = (next: typeof rows) => ed.setKpi({ ...ed.kpi, thresholds: next });
+  const listM = problems0(ed, 'kpi.thresholds');
+  return (
+    <fieldset className="qb-rows" aria-describedby="thresholds-hint">
+      <legend>{t('editor.thresholds')}</legend>
+      <p id="thresholds-hint" className="hint muted">{t('editor.thresholdsHint')}</p>
+      <FieldError path="kpi.thresholds" messages={listM} />
+      {rows.map((r, i) => {
+        const n = i + 1;
+        const vp = `kpi.thresholds[${i}].value`;
+        const lp = `kpi.thresholds[${i}].level`;
+        const vm = problems0(ed, vp);
+        const lm = problems0(ed, lp);
+        return (
+          <div className="qb-row" key={i} role="group" aria-label={t('editor.threshold', { n })}>
+            <Control path={vp} label={t('editor.thresholdValue')} messages={vm}>
+              <input {...invalidProps(vp, vm)} type="number" step="any" value={r.value}
+                onChange={(e) => set(rows.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
+            </Control>
+            <Control path={lp} label={t('editor.thresholdLevel')} messages={lm}>
+              <select {...invalidProps(lp, lm)} value={r.level}
+                onChange={(e) => set(rows.map((x, j) => (j === i ? { ...x, level: e.target.value as typeof r.level } : x)))}>
+                {(['ok', 'warn', 'crit'] as const).map((l) => <option key={l} value={l}>{t(`kpi.level.${l}`)}</option>)}
+              </select>
+            </Control>
+            <button type="button" className="qb-remove" onClick={() => set(rows.filter((_, j) => j !== i))}>{t('editor.removeThreshold', { n })}</button>
+          </div>
+        );
+      })}
+      <button type="button" onClick={() => set([...rows, { value: '', level: rows.length ? 'warn' : 'ok' }])}>{t('editor.addThreshold')}</button>
+    </fieldset>
+  );
+}
+
 /** The same rows drawn as each visualisation chosen, side by side. */
 function Preview({ ed }: { ed: WidgetEditorState }) {
   const { t } = useI18n();
@@ -127,10 +191,10 @@ function Preview({ ed }: { ed: WidgetEditorState }) {
     const spec = VIZ_SPECS[k];
     return {
       id: `preview-${k}`, dashboard_id: '', type: spec.type, viz: spec.viz, title: `${t('editor.preview')}: ${t(`viz.${k}`)}`,
-      config_json: configFor(k, spec.type === 'text' ? undefined : ed.query, { text: ed.text, kpi: ed.kpi, base: ed.widget?.config_json }),
+      config_json: configFor(k, spec.type === 'text' ? undefined : ed.query, { text: ed.text, kpi: ed.kpi, base: ed.widget?.config_json, hierarchy: ed.hierarchy }),
       position: 0, refresh_interval_sec: 0, version: 0,
     };
-  }), [ed.kinds, ed.query, ed.text, ed.kpi, ed.widget, t]);
+  }), [ed.kinds, ed.query, ed.text, ed.kpi, ed.widget, ed.hierarchy, t]);
   const blocked = !ed.onlyText && (ed.local.length > 0 || ed.problems.size > 0);
   let status = '';
   if (!ed.kinds.length) status = t('editor.previewNone');

@@ -8,6 +8,7 @@ export interface WidgetInput {
   viz: string;
   title: string;
   config_json: WidgetConfig;
+  refresh_interval_sec: number;
 }
 
 export const widgetsAPI = {

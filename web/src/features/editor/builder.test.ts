@@ -132,6 +132,9 @@ describe('problems at their controls', () => {
     expect(controlOf('limit')).toBe('limit');
     expect(controlOf('config.kpi.target')).toBe('kpi.target');
     expect(controlOf('title')).toBe('title');
+    expect(controlOf('config.kpi.thresholds[1].value')).toBe('kpi.thresholds[1].value');
+    expect(controlOf('config.hierarchy')).toBe('hierarchy');
+    expect(controlOf('refresh_interval_sec')).toBe('refresh');
     expect(controlOf('config.options')).toBe('');
     const m = problemsByControl([
       { path: 'filters[1].value[1]', message: 'must be a number' },
@@ -146,7 +149,7 @@ describe('problems at their controls', () => {
 
 describe('visualisations', () => {
   const q = { source: 'tickets', metrics: [{ agg: 'count', as: 'count' }] };
-  const none = { text: '', kpi: { target: '', direction: '' as const } };
+  const none = { text: '', kpi: { target: '', direction: '' as const, thresholds: [] } };
   it('makes the config of each kind', () => {
     expect(configFor('stacked', q, none)).toEqual({ query: q, options: { stacked: true } });
     const base = { query: q, options: { stacked: true, pivot: { rows: ['a'] } }, hierarchy: 'org', kpi: { target: 1, thresholds: [{ value: 5, level: 'warn' as const }] } };
@@ -154,10 +157,14 @@ describe('visualisations', () => {
       .toEqual({ query: q, options: { orientation: 'horizontal', pivot: { rows: ['a'] } }, hierarchy: 'org' });
     // Another source: the hierarchy was the old source's.
     expect(configFor('bar', { ...q, source: 'expenses' }, { ...none, base }).hierarchy).toBeUndefined();
-    // The KPI keeps its thresholds; target and direction are the form's.
-    expect(configFor('kpi', q, { ...none, kpi: { target: '', direction: 'lower_is_better' }, base }).kpi)
-      .toEqual({ thresholds: [{ value: 5, level: 'warn' }], direction: 'lower_is_better' });
-    expect(configFor('kpi', q, { ...none, kpi: { target: '12.5', direction: 'lower_is_better' } }))
+    // A hierarchy chosen in the form wins; '' is none.
+    expect(configFor('bar', q, { ...none, base, hierarchy: 'time' }).hierarchy).toBe('time');
+    expect(configFor('bar', q, { ...none, base, hierarchy: '' }).hierarchy).toBeUndefined();
+    // Target, direction and thresholds are the form's; other KPI settings stay.
+    expect(configFor('kpi', q, { ...none, kpi: { target: '', direction: 'lower_is_better', thresholds: [{ value: '10', level: 'crit' }] },
+      base: { ...base, kpi: { ...base.kpi, metric: 'count' } } }).kpi)
+      .toEqual({ metric: 'count', thresholds: [{ value: 10, level: 'crit' }], direction: 'lower_is_better' });
+    expect(configFor('kpi', q, { ...none, kpi: { target: '12.5', direction: 'lower_is_better', thresholds: [] } }))
       .toEqual({ query: q, kpi: { target: 12.5, direction: 'lower_is_better' } });
     expect(configFor('text', q, { ...none, text: '# Hi' })).toEqual({ text: '# Hi' });
     expect(configFor('treemap', q, none)).toEqual({ query: q });

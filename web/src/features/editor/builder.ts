@@ -225,8 +225,11 @@ export function controlOf(path: string, s?: BuilderState): string {
   // The widget's own fields (a save's errors).
   const own: Record<string, string> = {
     title: 'title', type: 'viz', viz: 'viz', 'config.text': 'text', 'config.kpi.target': 'kpi.target', 'config.kpi.direction': 'kpi.direction',
+    'config.kpi.thresholds': 'kpi.thresholds', 'config.hierarchy': 'hierarchy', refresh_interval_sec: 'refresh',
   };
   if (own[path]) return own[path];
+  const threshold = /^config\.kpi\.(thresholds\[\d+\]\.(value|level))$/.exec(path);
+  if (threshold) return 'kpi.' + threshold[1];
   let p = path.replace(/^config\.query\./, '');
   if (p === 'config.query') return 'source';
   p = p.replace(/^(metrics|groups)\[(\d+)\]\.as$/, '$1[$2].field');

@@ -53,7 +53,10 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
   const [text, setText] = useState(widget?.config_json.text ?? '');
   const [kpi, setKpi] = useState<KpiForm>({
     target: widget?.config_json.kpi?.target?.toString() ?? '', direction: widget?.config_json.kpi?.direction ?? '',
+    thresholds: (widget?.config_json.kpi?.thresholds ?? []).map((x) => ({ value: String(x.value), level: x.level })),
   });
+  const [hierarchy, setHierarchy] = useState(widget?.config_json.hierarchy ?? '');
+  const [refresh, setRefresh] = useState(String(widget?.refresh_interval_sec ?? 0));
   const [data, setData] = useState<QueryData | null>(null);
   const [loading, setLoading] = useState(false);
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
@@ -99,6 +102,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
   /** Another source: its fields differ, so what names them starts over. */
   const setSource = useCallback((source: string) => {
     setBuilder((b) => ({ ...emptyState(b.timeZone), source }));
+    setHierarchy('');
   }, []);
 
   const setRow = useCallback(<K extends Rows>(kind: K, i: number, patch: Partial<RowOf<K>>) => {
@@ -122,9 +126,10 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
     return {
       type: spec.type, viz: spec.viz,
       title: kinds.length > 1 ? `${base || kindLabel(k)} — ${kindLabel(k)}` : base,
-      config_json: configFor(k, spec.type === 'text' ? undefined : query, { text, kpi, base: widget?.config_json }),
+      config_json: configFor(k, spec.type === 'text' ? undefined : query, { text, kpi, base: widget?.config_json, hierarchy }),
+      refresh_interval_sec: refresh.trim() === '' ? 0 : Number(refresh),
     };
-  }, [title, kinds, query, text, kpi, widget]);
+  }, [title, kinds, query, text, kpi, widget, hierarchy, refresh]);
 
   /**
    * Saves: the edited widget becomes the first visualisation chosen, each
@@ -162,7 +167,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
 
   return {
     builder, update, setSource, setRow, addRow, removeRow,
-    kinds, toggleKind, title, setTitle, text, setText, kpi, setKpi,
+    kinds, toggleKind, title, setTitle, text, setText, kpi, setKpi, hierarchy, setHierarchy, refresh, setRefresh,
     widget, query, onlyText, data, loading, local, problems, failure, previewError, saving, save,
   };
 }

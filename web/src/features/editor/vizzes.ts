@@ -34,16 +34,21 @@ export function kindOf(w: Pick<Widget, 'type' | 'viz' | 'config_json'>): VizKind
   return (VIZ_KINDS as readonly string[]).includes(w.viz) ? (w.viz as VizKind) : 'bar';
 }
 
-/** What the KPI settings hold as typed. */
-export interface KpiForm { target: string; direction: '' | 'higher_is_better' | 'lower_is_better' }
+/** What the KPI settings hold as typed; thresholds ascend, each a level from its value up. */
+export interface KpiForm {
+  target: string;
+  direction: '' | 'higher_is_better' | 'lower_is_better';
+  thresholds: { value: string; level: 'ok' | 'warn' | 'crit' }[];
+}
 
 /**
  * The config_json of a widget of kind: the query (not for text), and what
  * the widget edited (base) had beyond what the editor shows: its renderer
  * options under the kind's own (a pivot layout survives an edit), its
- * drill-down hierarchy while the source stays, its KPI thresholds.
+ * drill-down hierarchy while the source stays (unless one is chosen),
+ * other KPI settings (the metric shown).
  */
-export function configFor(kind: VizKind, query: WidgetConfig['query'], extra: { text: string; kpi: KpiForm; base?: WidgetConfig }): WidgetConfig {
+export function configFor(kind: VizKind, query: WidgetConfig['query'], extra: { text: string; kpi: KpiForm; base?: WidgetConfig; hierarchy?: string }): WidgetConfig {
   const spec = VIZ_SPECS[kind];
   if (spec.type === 'text') return { text: extra.text };
   const base = extra.base ?? {};
@@ -52,13 +57,16 @@ export function configFor(kind: VizKind, query: WidgetConfig['query'], extra: { 
   Object.assign(options, spec.options ?? {});
   const out: WidgetConfig = { query };
   if (Object.keys(options).length) out.options = options;
-  if (base.hierarchy && base.query?.source === query?.source) out.hierarchy = base.hierarchy;
+  if (extra.hierarchy !== undefined) {
+    if (extra.hierarchy) out.hierarchy = extra.hierarchy;
+  } else if (base.hierarchy && base.query?.source === query?.source) out.hierarchy = base.hierarchy;
   if (spec.type === 'kpi') {
     const kpi: NonNullable<WidgetConfig['kpi']> = { ...(base.kpi ?? {}) };
-    delete kpi.target; delete kpi.direction;
+    delete kpi.target; delete kpi.direction; delete kpi.thresholds;
     const target = extra.kpi.target.trim();
     if (target !== '') kpi.target = Number(target);
     if (extra.kpi.direction) kpi.direction = extra.kpi.direction;
+    if (extra.kpi.thresholds.length) kpi.thresholds = extra.kpi.thresholds.map((x) => ({ value: Number(x.value), level: x.level }));
     if (Object.keys(kpi).length) out.kpi = kpi;
   }
   return out;
