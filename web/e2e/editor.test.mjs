@@ -102,7 +102,12 @@ test('a KPI added with the keyboard alone', async () => {
   await page.keyboard.type('Chamados no total');
   await tabTo(dlg.getByLabel('Meta'));
   await page.keyboard.type('100000');
-  await dlg.getByTestId('preview-grid').locator('[data-viz="kpi"]').getByTestId('kpi-value').waitFor();
+  // A traffic-light band: "ok" from 0 up.
+  await tabTo(dlg.getByRole('button', { name: 'Adicionar faixa' }));
+  await page.keyboard.press('Enter');
+  await tabTo(dlg.getByRole('group', { name: 'Faixa 1' }).getByLabel('A partir de'));
+  await page.keyboard.type('0');
+  await dlg.getByTestId('preview-grid').locator('[data-viz="kpi"]').getByTestId('kpi-level').getByText('Dentro do esperado').waitFor();
   await noViolations('02-editor-kpi');
   await tabTo(dlg.getByRole('button', { name: 'Salvar widget' }));
   await page.keyboard.press('Enter');
@@ -114,7 +119,7 @@ test('a KPI added with the keyboard alone', async () => {
   const w = (await savedWidgets())['Chamados no total'];
   assert.equal(w.type, 'kpi');
   assert.deepEqual(w.config_json.query, { source: 'tickets', metrics: [{ agg: 'count', as: 'count' }] });
-  assert.equal(w.config_json.kpi.target, 100000);
+  assert.deepEqual(w.config_json.kpi, { target: 100000, thresholds: [{ value: 0, level: 'ok' }] });
   // Placed on the grid, at the first free spot.
   const d = await api('GET', `/api/dashboards/${dashboardId}`);
   assert.deepEqual(d.body.layout_json.lg, [{ i: w.id, x: 0, y: 0, w: 6, h: 4 }]);

@@ -115,7 +115,6 @@ function Appearance({ ed }: { ed: WidgetEditorState }) {
           </Control>
         </div>
       )}
-      {ed.kinds.includes('kpi') && <Thresholds ed={ed} />}
       {ed.kinds.includes('kpi') && (
         <div className="qb-row" role="group" aria-label={t('editor.kpi')}>
           <Control path="kpi.target" label={t('editor.kpiTarget')} messages={targetM}>
@@ -132,6 +131,7 @@ function Appearance({ ed }: { ed: WidgetEditorState }) {
           </Control>
         </div>
       )}
+      {ed.kinds.includes('kpi') && <Thresholds ed={ed} />}
       {ed.kinds.includes('text') && (
         <Control path="text" label={t('editor.text')} messages={textM}>
           <textarea {...invalidProps('text', textM)} rows={5} maxLength={20000} value={ed.text} onChange={(e) => ed.setText(e.target.value)} />
