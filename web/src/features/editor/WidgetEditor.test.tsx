@@ -43,7 +43,15 @@ function server(opts: { widgetConflict?: boolean } = {}) {
       return json(200, { columns: [{ name: 'status', type: 'string' }, { name: 'count', type: 'int' }], rows: [['open', 3], ['closed', 5]],
         meta: { route: 'raw', cache: 'miss', sql_ms: 1.2, rows: 2 } });
     }
-    if (url === '/api/widgets' && method === 'POST') return json(201, { ...body, id: `w${++n}`, version: 1 });
+    if (url === '/api/widgets' && method === 'POST') {
+      // As domain.KPIConfig.validate: bands strictly ascending, the first offender named.
+      const bands: { value: number }[] = body.config_json?.kpi?.thresholds ?? [];
+      const bad = bands.findIndex((b, i) => i > 0 && b.value <= bands[i - 1].value);
+      if (bad > 0) {
+        return json(400, { error: { code: 'invalid', message: 'thresholds must be finite and strictly ascending', field: `config.kpi.thresholds[${bad}].value` } });
+      }
+      return json(201, { ...body, id: `w${++n}`, version: 1 });
+    }
     if (url.startsWith('/api/widgets/') && method === 'PUT') {
       if (opts.widgetConflict) return json(409, { error: { code: 'conflict', message: 'stale', field: 'version' }, current_version: 3 });
       return json(200, { ...body, id: 'w0', version: 3 });
@@ -172,5 +180,28 @@ describe('WidgetEditor', () => {
     fireEvent.change(value);
     await waitFor(() => expect(calls.filter((c) => c.url === '/api/query').at(-1)!.body!.filters)
       .toEqual([{ field: 'customer_id', op: 'IN', value: ['c1', 'c3'] }]));
+  });
+
+  it('shows a problem of the widget found on save at its control, the preview staying', async () => {
+    const calls = server();
+    const on = render();
+    const dialog = await screen.findByRole('dialog', { name: 'Novo widget' });
+    await waitFor(() => expect((within(dialog).getByLabelText('Fonte de dados') as HTMLSelectElement).value).toBe('tickets'));
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Barras' }));
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'KPI' }));
+    for (const v of ['5', '3']) {
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Adicionar faixa' }));
+      const rows = within(dialog).getAllByRole('group', { name: /^Faixa \d$/ });
+      fireEvent.change(within(rows.at(-1)!).getByLabelText('A partir de'), { target: { value: v } });
+    }
+    await within(within(dialog).getByTestId('preview-grid')).findByTestId('kpi-value');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar widget' }));
+    const second = within(within(dialog).getByRole('group', { name: 'Faixa 2' })).getByLabelText('A partir de');
+    await waitFor(() => expect(second.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.getElementById(second.getAttribute('aria-describedby')!)!.textContent).toBe('thresholds must be finite and strictly ascending');
+    within(dialog).getByText('Corrija os campos marcados.');
+    within(within(dialog).getByTestId('preview-grid')).getByTestId('kpi-value');
+    expect(on.onSaved).not.toHaveBeenCalled();
+    expect(calls.some((c) => c.url === '/api/dashboards/d1')).toBe(false);
   });
 });

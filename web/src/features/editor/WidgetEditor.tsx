@@ -141,6 +141,11 @@ function Appearance({ ed }: { ed: WidgetEditorState }) {
   );
 }
 
+/** Whether a control is the widget's own (not the query's). */
+function isWidgetControl(path: string): boolean {
+  return ['title', 'viz', 'text', 'hierarchy', 'refresh'].includes(path) || path.startsWith('kpi.');
+}
+
 /** The problems of a control outside the query builder (hooks-free). */
 function problems0(ed: WidgetEditorState, path: string): string[] {
   return ed.problems.get(path) ?? [];
@@ -195,7 +200,8 @@ function Preview({ ed }: { ed: WidgetEditorState }) {
       position: 0, refresh_interval_sec: 0, version: 0,
     };
   }), [ed.kinds, ed.query, ed.text, ed.kpi, ed.widget, ed.hierarchy, t]);
-  const blocked = !ed.onlyText && (ed.local.length > 0 || ed.problems.size > 0);
+  // Only the query's problems stop the preview (not a title or a KPI band refused on save).
+  const blocked = !ed.onlyText && (ed.local.length > 0 || [...ed.problems.keys()].some((k) => !isWidgetControl(k)));
   let status = '';
   if (!ed.kinds.length) status = t('editor.previewNone');
   else if (blocked) status = t('editor.previewBlocked');
