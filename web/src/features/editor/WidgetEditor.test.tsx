@@ -182,12 +182,12 @@ describe('WidgetEditor', () => {
       .toEqual([{ field: 'customer_id', op: 'IN', value: ['c1', 'c3'] }]));
   });
 
-  it('shows a problem of the widget found on save at its control, the preview staying', async () => {
+  it('shows a problem of the widget found on save at its control; what was saved is not saved twice', async () => {
     const calls = server();
     const on = render();
     const dialog = await screen.findByRole('dialog', { name: 'Novo widget' });
     await waitFor(() => expect((within(dialog).getByLabelText('Fonte de dados') as HTMLSelectElement).value).toBe('tickets'));
-    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Barras' }));
+    // Bars (ticked at first) and a KPI whose bands do not ascend.
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'KPI' }));
     for (const v of ['5', '3']) {
       fireEvent.click(within(dialog).getByRole('button', { name: 'Adicionar faixa' }));
@@ -195,13 +195,22 @@ describe('WidgetEditor', () => {
       fireEvent.change(within(rows.at(-1)!).getByLabelText('A partir de'), { target: { value: v } });
     }
     await within(within(dialog).getByTestId('preview-grid')).findByTestId('kpi-value');
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar widget' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar 2 widgets' }));
     const second = within(within(dialog).getByRole('group', { name: 'Faixa 2' })).getByLabelText('A partir de');
     await waitFor(() => expect(second.getAttribute('aria-invalid')).toBe('true'));
     expect(document.getElementById(second.getAttribute('aria-describedby')!)!.textContent).toBe('thresholds must be finite and strictly ascending');
     within(dialog).getByText('Corrija os campos marcados.');
+    // The preview stays: the query is fine.
     within(within(dialog).getByTestId('preview-grid')).getByTestId('kpi-value');
     expect(on.onSaved).not.toHaveBeenCalled();
-    expect(calls.some((c) => c.url === '/api/dashboards/d1')).toBe(false);
+    // The bars were created: placed, and no longer ticked.
+    await waitFor(() => expect(calls.filter((c) => c.url === '/api/dashboards/d1').length).toBe(1));
+    expect((calls.find((c) => c.url === '/api/dashboards/d1')!.body!.layout_json as { lg: { i: string }[] }).lg.map((it) => it.i)).toEqual(['a', 'w1']);
+    expect((within(dialog).getByRole('checkbox', { name: 'Barras' }) as HTMLInputElement).checked).toBe(false);
+
+    fireEvent.change(second, { target: { value: '7' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar widget' }));
+    await waitFor(() => expect(on.onSaved).toHaveBeenCalled());
+    expect(calls.filter((c) => c.url === '/api/widgets').map((c) => c.body!.viz)).toEqual(['bar', 'kpi', 'kpi']);
   });
 });

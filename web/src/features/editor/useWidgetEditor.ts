@@ -4,7 +4,7 @@
 // of the builder and of the server by control; and saving: one widget per
 // visualisation chosen (the one edited is changed, the others are new),
 // new ones placed at the first free spot of the layout.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, request } from '../../api/http';
 import type { Dashboard, QueryData, Widget } from '../../api/types';
 import { dashboardsAPI } from '../dashboards/api';
@@ -131,10 +131,16 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
     };
   }, [title, kinds, query, text, kpi, widget, hierarchy, refresh]);
 
+  /** The widget edited, at the version last saved (a retry after a partial save uses it). */
+  const edited = useRef<Widget | undefined>(widget);
+
   /**
    * Saves: the edited widget becomes the first visualisation chosen, each
-   * other one a new widget; new widgets are placed on the grid. Problems
-   * the server finds are shown at their controls (and thrown).
+   * other one a new widget (those with settings of their own, KPI and text,
+   * first: the likeliest to be refused); new widgets are placed on the
+   * grid. Problems the server finds are shown at their controls (and
+   * thrown); widgets created before a refusal are placed and unticked, so
+   * saving again does not create them twice.
    */
   const save = useCallback(async (kindLabel: (k: VizKind) => string): Promise<SaveResult> => {
     setSaving(true);
@@ -142,20 +148,29 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
     setServerProblems([]);
     const saved: Widget[] = [];
     const created: Widget[] = [];
+    const createdKinds: VizKind[] = [];
+    const own = (k: VizKind) => (k === 'kpi' || k === 'text' ? 0 : 1);
+    const order = [kinds[0], ...kinds.slice(1).sort((a, b) => own(a) - own(b))];
     try {
-      for (const [i, k] of kinds.entries()) {
+      for (const [i, k] of order.entries()) {
         const input = inputFor(k, kindLabel);
-        if (i === 0 && widget) {
-          saved.push(await widgetsAPI.update(widget.id, widget.version, input));
+        if (i === 0 && edited.current) {
+          edited.current = await widgetsAPI.update(edited.current.id, edited.current.version, input);
+          saved.push(edited.current);
         } else {
           const w = await widgetsAPI.create(dashboard.id, input);
           saved.push(w);
           created.push(w);
+          createdKinds.push(k);
         }
       }
       if (created.length) await placeNew(dashboard, created.map((w) => w.id));
       return { saved, created };
     } catch (e) {
+      if (created.length) {
+        setKinds((ks) => ks.filter((k) => !createdKinds.includes(k)));
+        await placeNew(dashboard, created.map((w) => w.id)).catch(() => {});
+      }
       const problems = problemsOf(e as Error);
       if (problems) setServerProblems(problems);
       else setFailure((e as Error).message);
@@ -163,7 +178,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
     } finally {
       setSaving(false);
     }
-  }, [kinds, inputFor, widget, dashboard]);
+  }, [kinds, inputFor, dashboard]);
 
   return {
     builder, update, setSource, setRow, addRow, removeRow,
