@@ -15,6 +15,8 @@ import { WidgetCard } from '../widgets/WidgetCard';
 import { EntityNamesProvider, FiltersBar, useEntities } from './FiltersBar';
 import { widgetData } from './liveState';
 import { useDashboard } from './useDashboard';
+import { DashboardActions } from './DashboardActions';
+import { useWidgetActions } from '../editor/useWidgetActions';
 
 function LiveStatus({ enabled }: { enabled: boolean }) {
   const { t } = useI18n();
@@ -47,6 +49,7 @@ export function DashboardPage() {
     failed: (e) => announce(t('dashboard.saveFailed', { message: e.message })),
     conflict: () => { announce(t('dashboard.conflict')); s.reload(); },
   });
+  const widgetActions = useWidgetActions(s.definition, me?.user.role !== 'viewer', s.reload);
 
   if (s.error) {
     return (
@@ -71,7 +74,7 @@ export function DashboardPage() {
       id: w.id, title: w.title,
       render: (onHandleKey) => (
         <WidgetCard widget={w} data={widgetData(w, live)} error={s.live.errors[w.id] ?? w.error} at={at}
-          stale={stale} editing={editing} onHandleKey={onHandleKey} />
+          stale={stale} editing={editing} onHandleKey={onHandleKey} tools={widgetActions.tools(w.id)} />
       ),
     };
   });
@@ -84,9 +87,11 @@ export function DashboardPage() {
             <p className="crumb"><Link to="/ui/dashboards">{t('dashboard.back')}</Link></p>
             <h1 id="dashboard-title">{d.name}</h1>
             {d.description && <p className="muted">{d.description}</p>}
+            {canEdit && <DashboardActions dashboard={d} onChanged={s.adopt} onConflict={s.reload} />}
           </div>
           <div className="head-tools">
             <LiveStatus enabled={realtime} />
+            {widgetActions.add}
             {canEdit && widgets.length > 0 && (
               <button type="button" aria-pressed={editing} onClick={() => setEditing(!editing)}>
                 {editing ? t('dashboard.doneEditing') : t('dashboard.editLayout')}
@@ -104,6 +109,7 @@ export function DashboardPage() {
         )}
         <FiltersBar filtersJSON={d.filters_json} value={s.filters} onChange={s.setFilters} lists={lists} />
         {widgets.length === 0 ? <p>{t('dashboard.noWidgets')}</p> : <DashboardGrid editor={editor} editing={editing} items={items} />}
+        {widgetActions.dialogs}
       </section>
     </EntityNamesProvider>
   );

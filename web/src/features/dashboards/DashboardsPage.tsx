@@ -1,47 +1,20 @@
 // The dashboards list: tabs mine / my teams' / all, search, create,
 // rename, duplicate, delete.
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAnnounce } from '../../app/Announcer';
 import { Dialog } from '../../app/Dialog';
+import { ApiError } from '../../api/http';
 import type { Dashboard } from '../../api/types';
 import { useI18n } from '../../i18n/I18n';
 import { useSession } from '../session/session';
 import { dashboardsAPI, type Tab } from './api';
+import { changedFields, DashboardForm, fieldsOf } from './DashboardForm';
 import { PAGE_SIZE, useDashboardList } from './useDashboardList';
 
 const TABS: Tab[] = ['mine', 'team', 'tenant'];
 
 type Editing = { kind: 'create' } | { kind: 'rename'; d: Dashboard } | { kind: 'delete'; d: Dashboard } | null;
-
-function NameForm({ initial, onSubmit, onCancel }: {
-  initial: { name: string; description: string };
-  onSubmit(name: string, description: string): Promise<void>;
-  onCancel(): void;
-}) {
-  const { t } = useI18n();
-  const [name, setName] = useState(initial.name);
-  const [description, setDescription] = useState(initial.description);
-  const [error, setError] = useState('');
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    try { await onSubmit(name, description); } catch (err) { setError((err as Error).message); }
-  }
-  return (
-    <form onSubmit={submit}>
-      <label htmlFor="dash-name">{t('dashboards.name')}</label>
-      <input id="dash-name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)}
-        aria-invalid={Boolean(error) || undefined} aria-describedby="dash-error" />
-      <label htmlFor="dash-description">{t('dashboards.description')}</label>
-      <textarea id="dash-description" maxLength={2000} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
-      <p id="dash-error" className="error" role="alert">{error}</p>
-      <div className="actions">
-        <button type="button" onClick={onCancel}>{t('dashboards.cancel')}</button>
-        <button type="submit" className="primary">{t('dashboards.save')}</button>
-      </div>
-    </form>
-  );
-}
 
 export function DashboardsPage() {
   const { t, dateTime } = useI18n();
@@ -69,6 +42,13 @@ export function DashboardsPage() {
       setEditing(null);
       s.reload();
     } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        // Changed elsewhere: show the current version and say so.
+        setFailure(t('dashboards.conflict'));
+        setEditing(null);
+        s.reload();
+        return;
+      }
       setFailure((e as Error).message);
       throw e;
     }
@@ -142,8 +122,8 @@ export function DashboardsPage() {
       </div>
       {editing?.kind === 'create' && (
         <Dialog title={t('dashboards.create')} onClose={() => setEditing(null)}>
-          <NameForm initial={{ name: '', description: '' }} onCancel={() => setEditing(null)} onSubmit={async (name, description) => {
-            const d = await dashboardsAPI.create(name, description);
+          <DashboardForm initial={fieldsOf()} onCancel={() => setEditing(null)} onSubmit={async (f) => {
+            const d = await dashboardsAPI.create(f);
             announce(t('dashboards.created', { name: d.name }));
             navigate(`/ui/dashboards/${d.id}`);
           }} />
@@ -151,8 +131,8 @@ export function DashboardsPage() {
       )}
       {editing?.kind === 'rename' && (
         <Dialog title={t('dashboards.renameTitle', { name: editing.d.name })} onClose={() => setEditing(null)}>
-          <NameForm initial={editing.d} onCancel={() => setEditing(null)} onSubmit={(name, description) => act(async () => {
-            const d = await dashboardsAPI.update(editing.d.id, editing.d.version, { name, description });
+          <DashboardForm initial={fieldsOf(editing.d)} onCancel={() => setEditing(null)} onSubmit={(f) => act(async () => {
+            const d = await dashboardsAPI.update(editing.d.id, editing.d.version, changedFields(fieldsOf(editing.d), f));
             return t('dashboards.renamed', { name: d.name });
           })} />
         </Dialog>

@@ -9,11 +9,11 @@ export const dashboardsAPI = {
   list(tab: Tab, q: string, offset: number, limit: number, signal?: AbortSignal) {
     return request<DashboardList>('GET', '/api/dashboards' + queryString({ tab, q, offset: String(offset), limit: String(limit) }), { signal });
   },
-  create(name: string, description: string) {
-    return request<Dashboard>('POST', '/api/dashboards', { body: { name, description } });
+  create(fields: Pick<Dashboard, 'name' | 'description'> & Partial<Pick<Dashboard, 'visibility' | 'team_id' | 'customer_id' | 'realtime_enabled'>>) {
+    return request<Dashboard>('POST', '/api/dashboards', { body: fields });
   },
   /** Changes some fields of the version being edited (If-Match). */
-  update(id: string, version: number, fields: Partial<Pick<Dashboard, 'name' | 'description'>> & { layout_json?: LayoutJSON }) {
+  update(id: string, version: number, fields: Partial<Pick<Dashboard, 'name' | 'description' | 'visibility' | 'team_id' | 'customer_id' | 'realtime_enabled'>> & { layout_json?: LayoutJSON }) {
     return request<Dashboard>('PUT', `/api/dashboards/${encodeURIComponent(id)}`, { body: fields, headers: { 'If-Match': `"${version}"` } });
   },
   duplicate(id: string) {

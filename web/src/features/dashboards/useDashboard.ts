@@ -60,7 +60,8 @@ export function useDashboard(id: string): DashboardState {
   const queryKey = JSON.stringify(query);
 
   const widgetIds = useMemo(() => (definition?.widgets ?? []).filter((w) => w.type !== 'text').map((w) => w.id), [definition]);
-  const widgetKey = widgetIds.join(',');
+  // Widgets added, removed or edited (a new version) load the view again.
+  const widgetKey = (definition?.widgets ?? []).map((w) => `${w.id}:${w.version}`).join(',');
 
   useEffect(() => {
     if (!query) return;

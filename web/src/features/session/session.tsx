@@ -10,7 +10,14 @@ export interface Catalog {
   sources: {
     name: string;
     label: Record<string, string>;
-    fields: { name: string; type: string; kind: string; label: Record<string, string>; scope?: string }[];
+    fields: {
+      name: string; type: string; kind: string; label: Record<string, string>; scope?: string;
+      /** Aggregations the field allows (measures; count needs no field). */
+      aggs?: string[];
+      /** The values of an enumerated text field. */
+      values?: string[];
+    }[];
+    hierarchies?: { name: string; label: Record<string, string>; levels: string[] }[];
   }[];
 }
 

@@ -25,6 +25,8 @@ export interface WidgetCardProps {
   editing: boolean;
   /** Keyboard move/resize on the handle (editing only). */
   onHandleKey?(e: KeyboardEvent<HTMLButtonElement>): void;
+  /** More controls in the header while editing (edit, delete). */
+  tools?: ReactNode;
 }
 
 function Body({ widget, data, error }: Pick<WidgetCardProps, 'widget' | 'data' | 'error'>) {
@@ -65,6 +67,7 @@ export function WidgetCard(props: WidgetCardProps) {
     <section className={`widget ${props.stale ? 'is-stale' : ''}`} aria-labelledby={titleId} data-widget-id={widget.id}>
       <header className="widget-head">
         <h2 id={titleId}>{widget.title || widget.viz}</h2>
+        {editing && props.tools}
         {editing && (
           <button type="button" className="drag-handle" aria-describedby="grid-help"
             aria-label={t('grid.handle', { title: widget.title })} onKeyDown={props.onHandleKey}>

@@ -27,4 +27,12 @@ describe('makeLabels', () => {
     expect(l.label('2026-11-27T03:00:00Z', 'day')).toBe('27/11/2026');
     expect(l.num(1234.5).replace(/\s/g, ' ')).toBe('R$ 1.234,50');
   });
+
+  it('reads a time bucket without an alias by its default column name (field_granularity)', () => {
+    const bare: Widget = { ...w, config_json: { query: { source: 'expenses', time_zone: 'America/Sao_Paulo',
+      metrics: [{ agg: 'count', as: 'count' }], groups: [{ field: 'spent_at', granularity: 'month' }] } } };
+    const l = makeLabels(bare, 'pt-BR', catalog, {});
+    expect(l.header('spent_at_month')).toBe('Data');
+    expect(l.label('2026-11-01T03:00:00Z', 'spent_at_month')).toMatch(/nov.*2026/);
+  });
 });
