@@ -20,7 +20,9 @@ export interface SocketLike {
 
 /** The part of EventSource the client uses (injected in tests). */
 export interface EventSourceLike {
-  addEventListener(type: string, fn: (ev: { data: string }) => void): void;
+  /** 0 connecting, 1 open, 2 closed for good (the browser gave up). */
+  readyState?: number;
+  addEventListener(type: string, fn: (ev: { data?: string }) => void): void;
   close(): void;
 }
 
@@ -62,7 +64,9 @@ export function sseURL(base: string, dashboardId: string, widgetIds: string[], f
   return `${base}/sse/dashboards/${encodeURIComponent(dashboardId)}?${q}`;
 }
 
-const SSE_TYPES = ['snapshot', 'delta', 'banner', 'error', 'revoked', 'dashboard'];
+// "error" is also the EventSource's own event for a lost connection (no
+// data); it is handled apart.
+const SSE_TYPES = ['snapshot', 'delta', 'banner', 'revoked', 'dashboard'];
 
 function sameFilters(a: Filters, b: Filters): boolean {
   const norm = (f: Filters) => JSON.stringify(Object.entries(f).sort(([x], [y]) => x.localeCompare(y)));
@@ -211,7 +215,25 @@ export class RealtimeClient {
     const es = new this.o.EventSource!(
       sseURL(this.o.base, dashboardId, sub.widgetIds, sub.filters, this.lastSeq), { withCredentials: true });
     this.sources.set(dashboardId, es);
-    for (const t of SSE_TYPES) es.addEventListener(t, (ev) => this.frame(JSON.parse(ev.data) as ServerFrame));
+    for (const t of SSE_TYPES) es.addEventListener(t, (ev) => this.frame(JSON.parse(ev.data!) as ServerFrame));
+    es.addEventListener('open', () => {
+      if (this.sources.get(dashboardId) !== es) return;
+      this.attempt = 0;
+      this.status('fallback');
+    });
+    es.addEventListener('error', (ev) => {
+      if (typeof ev.data === 'string') { this.frame(JSON.parse(ev.data) as ServerFrame); return; }
+      // The stream broke: the browser retries by itself while readyState
+      // is 0; when it gave up (2: an error answer) the client reopens it,
+      // with backoff, from the last seqs.
+      if (this.sources.get(dashboardId) !== es || this.closed) return;
+      if (es.readyState === 2) {
+        this.sources.delete(dashboardId);
+        this.retry(() => { if (!this.sources.has(dashboardId)) this.openSSEFor(dashboardId); });
+      } else {
+        this.status('reconnecting');
+      }
+    });
   }
 
   private frame(f: ServerFrame): void {
