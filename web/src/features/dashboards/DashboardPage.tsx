@@ -11,12 +11,15 @@ import { useLayoutEditor } from '../grid/useLayoutEditor';
 import { useSession } from '../session/session';
 import { isStale } from '../widgets/freshness';
 import { useNow } from '../widgets/useNow';
+import { DrillFiltersContext } from '../widgets/useDrill';
 import { WidgetCard } from '../widgets/WidgetCard';
 import { EntityNamesProvider, FiltersBar, useEntities } from './FiltersBar';
+import { filtersToQuery } from './filters';
 import { widgetData } from './liveState';
 import { useDashboard } from './useDashboard';
 
-function LiveStatus({ enabled }: { enabled: boolean }) {
+/** The realtime connection's state, in words (the kiosk shows it too). */
+export function LiveStatus({ enabled }: { enabled: boolean }) {
   const { t } = useI18n();
   const { status } = useRealtime();
   const text = enabled ? t(`live.${status}` as 'live.open') : t('live.off');
@@ -103,7 +106,9 @@ export function DashboardPage() {
           <p className={`banner banner-${s.live.banner.level}`} role="alert" aria-label={t('dashboard.banner')}>{s.live.banner.text}</p>
         )}
         <FiltersBar filtersJSON={d.filters_json} value={s.filters} onChange={s.setFilters} lists={lists} />
-        {widgets.length === 0 ? <p>{t('dashboard.noWidgets')}</p> : <DashboardGrid editor={editor} editing={editing} items={items} />}
+        <DrillFiltersContext.Provider value={filtersToQuery(s.filters)}>
+          {widgets.length === 0 ? <p>{t('dashboard.noWidgets')}</p> : <DashboardGrid editor={editor} editing={editing} items={items} />}
+        </DrillFiltersContext.Provider>
       </section>
     </EntityNamesProvider>
   );

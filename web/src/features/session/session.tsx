@@ -11,6 +11,8 @@ export interface Catalog {
     name: string;
     label: Record<string, string>;
     fields: { name: string; type: string; kind: string; label: Record<string, string>; scope?: string }[];
+    /** Drill-down paths: levels are fields, or "field:grain" for time. */
+    hierarchies?: { name: string; label: Record<string, string>; levels: string[] }[];
   }[];
 }
 
