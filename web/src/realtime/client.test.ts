@@ -111,6 +111,40 @@ describe('RealtimeClient', () => {
     expect(FakeES.all[1].closed).toBe(true);
   });
 
+  it('counts a WebSocket that opens and closes at once, without a frame, as failed', () => {
+    let now = 0;
+    const timers: (() => void)[] = [];
+    const statuses: Status[] = [];
+    const c = new RealtimeClient({
+      wsBase: 'ws://h', WebSocket: FakeWS, EventSource: FakeES, now: () => now,
+      setTimeout: (fn) => { timers.push(fn); return timers.length; }, clearTimeout: () => {}, onStatus: (s) => statuses.push(s),
+    });
+    c.connect();
+    c.subscribe('d1', ['w1']);
+    FakeWS.all[0].open();
+    FakeWS.all[0].recv(snap);
+    now = 60_000;
+    FakeWS.all[0].fail(); // a working connection dropped (server restart, admin disconnect): not a failure
+    timers.shift()!();
+    FakeWS.all[1].open();
+    now += 10;
+    FakeWS.all[1].fail(); // accepted, then dropped at once with nothing said: failure 1
+    timers.shift()!();
+    FakeWS.all[2].open();
+    now += 3000;
+    FakeWS.all[2].fail(); // lived long enough: the count starts again
+    timers.shift()!();
+    FakeWS.all[3].open();
+    FakeWS.all[3].fail();
+    expect(FakeES.all).toHaveLength(0);
+    timers.shift()!();
+    FakeWS.all[4].open();
+    FakeWS.all[4].fail(); // the second in a row: SSE
+    expect(FakeES.all).toHaveLength(1);
+    expect(c.transport).toBe('sse');
+    expect(statuses.at(-1)).toBe('fallback');
+  });
+
   it('on SSE, says when the stream is down and reopens it when the browser gave up', () => {
     const { c, timers, frames, statuses } = client();
     c.connect();

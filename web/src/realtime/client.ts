@@ -38,8 +38,15 @@ export interface ClientOptions {
   EventSource?: new (url: string, init?: { withCredentials?: boolean }) => EventSourceLike;
   onFrame?: (f: ServerFrame) => void;
   onStatus?: (s: Status) => void;
-  /** WebSocket attempts that never open before falling back to SSE (2). */
+  /** WebSocket attempts that fail in a row before falling back to SSE (2). */
   wsFailuresBeforeFallback?: number;
+  /**
+   * A WebSocket that opens but closes sooner than this (ms) without one
+   * frame counts as failed too (a proxy that accepts the upgrade and then
+   * drops it): 2000.
+   */
+  wsMinLifeMs?: number;
+  now?: () => number;
   /** Delays between reconnection attempts ([500, 1000, 2000, 5000] ms). */
   backoffMs?: number[];
   setTimeout?: (fn: () => void, ms: number) => Timer;
@@ -89,7 +96,7 @@ export class RealtimeClient {
 
   constructor(opts: ClientOptions) {
     this.o = {
-      base: '', wsFailuresBeforeFallback: 2, backoffMs: [500, 1000, 2000, 5000],
+      base: '', wsFailuresBeforeFallback: 2, wsMinLifeMs: 2000, now: () => Date.now(), backoffMs: [500, 1000, 2000, 5000],
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (t) => globalThis.clearTimeout(t as number),
       onFrame: () => {}, onStatus: () => {},
       WebSocket: globalThis.WebSocket as unknown as ClientOptions['WebSocket'],
@@ -173,20 +180,26 @@ export class RealtimeClient {
     this.status(this.attempt ? 'reconnecting' : 'connecting');
     const ws = new this.o.WebSocket!(`${this.o.wsBase}/realtime`);
     this.ws = ws;
-    let opened = false;
+    let openedAt: number | null = null;
+    let received = false;
     ws.onopen = () => {
-      opened = true;
-      this.wsFailures = 0;
+      openedAt = this.o.now();
       this.attempt = 0;
       this.status('open');
       for (const id of this.subs.keys()) this.sendSubscribe(id);
     };
-    ws.onmessage = (ev) => this.frame(JSON.parse(String(ev.data)) as ServerFrame);
+    ws.onmessage = (ev) => {
+      received = true;
+      this.wsFailures = 0;
+      this.frame(JSON.parse(String(ev.data)) as ServerFrame);
+    };
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.closed) return;
-      if (!opened) this.wsFailures++;
+      const lived = openedAt === null ? 0 : this.o.now() - openedAt;
+      if (openedAt === null || (!received && lived < this.o.wsMinLifeMs)) this.wsFailures++;
+      else if (lived >= this.o.wsMinLifeMs) this.wsFailures = 0;
       if (this.wsFailures >= this.o.wsFailuresBeforeFallback) {
         this.mode = 'sse';
         this.openSSE();
