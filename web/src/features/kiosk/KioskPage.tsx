@@ -5,7 +5,7 @@
 // last values stay, marked stale, with how long ago they came; the
 // realtime client reconnects by itself. With a playlist it rotates
 // through dashboards.
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import type { ViewWidget } from '../../api/types';
 import { useI18n } from '../../i18n/I18n';
@@ -20,10 +20,22 @@ import { useLayoutEditor } from '../grid/useLayoutEditor';
 import { ageText, isStale } from '../widgets/freshness';
 import { useNow } from '../widgets/useNow';
 import { WidgetCard } from '../widgets/WidgetCard';
-import { KioskContext, kioskPath, parseKiosk, rotation } from './kiosk';
+import { KioskContext, kioskPath, kioskRowHeight, parseKiosk, rotation } from './kiosk';
 import './kiosk.css';
 
 const noop = () => {};
+/** The kiosk's title bar and paddings, pixels (what the grid does not get). */
+const KIOSK_CHROME = 90;
+
+function useViewportHeight(): number {
+  const [h, setH] = useState(() => window.innerHeight);
+  useEffect(() => {
+    const on = () => setH(window.innerHeight);
+    window.addEventListener('resize', on);
+    return () => window.removeEventListener('resize', on);
+  }, []);
+  return h;
+}
 
 /** Asks for full screen; browsers allow it only after a gesture, so it is tried again on the first one. */
 function useFullscreen() {
@@ -67,6 +79,8 @@ function Kiosk() {
   const editor = useLayoutEditor(s.definition, ids, { saving: noop, saved: noop, failed: noop, conflict: noop });
   useFullscreen();
   useInertEscape();
+  const viewport = useViewportHeight();
+  const rows = Math.max(0, ...(editor.layouts[editor.breakpoint] ?? []).map((it) => it.y + it.h));
 
   // Playlist rotation: the next dashboard after rotateSec on this one.
   const rot = rotation(id, opts.playlist);
@@ -113,7 +127,7 @@ function Kiosk() {
       {s.error && <p className="error" role="alert">{t('app.error', { message: s.error.message })}</p>}
       {s.definition && (
         <EntityNamesProvider lists={lists}>
-          <DashboardGrid editor={editor} editing={false} items={items} />
+          <DashboardGrid editor={editor} editing={false} items={items} rowHeight={kioskRowHeight(viewport, rows, KIOSK_CHROME)} />
         </EntityNamesProvider>
       )}
     </main>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROTATE_SEC, kioskPath, parseKiosk, rotation } from './kiosk';
+import { DEFAULT_ROTATE_SEC, kioskPath, kioskRowHeight, parseKiosk, rotation } from './kiosk';
 
 const p = (s: string) => new URLSearchParams(s);
 
@@ -30,6 +30,16 @@ describe('rotation', () => {
   it('has nothing to rotate with one dashboard', () => {
     expect(rotation('a', [])).toBeNull();
     expect(rotation('a', ['a'])).toBeNull();
+  });
+});
+
+describe('kioskRowHeight', () => {
+  it('fits the rows to the screen, not below the minimum', () => {
+    // 1080 px, 100 px of title, 12 rows with 11 gaps of 12 px.
+    expect(kioskRowHeight(1080, 12, 100)).toBe(72); // 70 would fit: the minimum wins
+    expect(kioskRowHeight(1300, 12, 100)).toBe(89);
+    expect(kioskRowHeight(2160, 12, 100)).toBe(Math.floor((2160 - 100 - 132) / 12));
+    expect(kioskRowHeight(2160, 0, 100)).toBe(72);
   });
 });
 

@@ -53,6 +53,12 @@ export function kioskPath(id: string, o: KioskOptions, extra?: URLSearchParams):
   return `/ui/dashboards/${encodeURIComponent(id)}?${q}`;
 }
 
+/** The kiosk's grid row height: the layout's rows fill the viewport, never smaller than `min`. */
+export function kioskRowHeight(viewport: number, rows: number, chrome: number, margin = 12, min = 72): number {
+  if (rows <= 0) return min;
+  return Math.max(min, Math.floor((viewport - chrome - (rows - 1) * margin) / rows));
+}
+
 /** Whether the page is a kiosk (no controls anywhere). */
 export const KioskContext = createContext(false);
 export const useKiosk = () => useContext(KioskContext);

@@ -31,13 +31,22 @@ export function ChartWidget({ widget, data, labels, drill }: RendererProps & { l
   }, [widget, data, labels, resolved, t, drill?.levels]);
   if (!model) return <p>{t('widget.unsupported', { viz: widget.viz })}</p>;
   const drills = Boolean(drill?.levels);
+  // One drill button per value: rows that lead to the same step (a
+  // treemap's leaves under one node) share the first row's.
+  const first = new Map<string, number>();
+  if (drills) {
+    (model.table.keys ?? []).forEach((k, i) => {
+      const l = drill!.stepLabel(k);
+      if (l && !first.has(l)) first.set(l, i);
+    });
+  }
   return (
     <EChart option={model.option} table={model.table} label={t('widget.chartLabel', { title: widget.title })} theme={resolved}
       onSelect={drills ? (p) => drill!.drill(model.pick(p)) : undefined}
       onRow={drills ? (i) => drill!.drill(model.table.keys?.[i] ?? null) : undefined}
       rowAction={drills ? (i) => {
         const l = drill!.stepLabel(model.table.keys?.[i] ?? null);
-        return l ? t('drill.row', { label: l }) : null;
+        return l && first.get(l) === i ? t('drill.row', { label: l }) : null;
       } : undefined}
       hint={drill?.more ? t('drill.hint') : undefined} />
   );

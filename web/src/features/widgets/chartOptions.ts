@@ -222,7 +222,8 @@ function treemap(widget: Widget, data: WidgetData, env: ChartEnv, drill: boolean
       series: [{
         type: 'treemap', name: widget.title, data: tree, roam: false, nodeClick: drill ? false : 'zoomToNode',
         leafDepth: dims.length > 1 ? 1 : undefined,
-        breadcrumb: { show: true, itemStyle: { color: env.background, borderColor: env.muted, textStyle: { color: env.text } } },
+        // Drilling on the server, the widget's own breadcrumb says where it is.
+        breadcrumb: { show: !drill, itemStyle: { color: env.background, borderColor: env.muted, textStyle: { color: env.text } } },
         label: { show: true, formatter: '{b}' }, upperLabel: { show: false },
         levels: [{ itemStyle: { borderColor: env.background, borderWidth: 2, gapWidth: 2 } }, { colorSaturation: [0.35, 0.6], itemStyle: { gapWidth: 1 } }],
       }],
