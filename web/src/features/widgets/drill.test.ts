@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Widget } from '../../api/types';
-import { canDrill, crumbs, drillBody, drillLevels, levelColumn, popTo, pushStep, shownLevel, stepFor, type DrillStep, type Hierarchy } from './drill';
+import { canDrill, crumbs, drillBody, drilledWidget, drillLevels, levelColumn, popTo, pushStep, shownLevel, stepFor, type DrillStep, type Hierarchy } from './drill';
 
 const hierarchies: Hierarchy[] = [
   { name: 'cost', label: { en: 'Cost' }, levels: ['cost_center_id', 'category'] },
@@ -24,6 +24,19 @@ describe('drillLevels', () => {
     expect(drillLevels(widget('cost', [{ field: 'category' }]), hierarchies)).toBeNull();
     expect(drillLevels(widget('time', [{ field: 'spent_at', granularity: 'month' }]), hierarchies)).toBeNull();
     expect(drillLevels(widget('cost', [{ field: 'cost_center_id' }]), undefined)).toBeNull();
+  });
+});
+
+describe('drilledWidget', () => {
+  it('takes the query that ran and drops options naming the top level\'s columns', () => {
+    const w = widget('cost', [{ field: 'cost_center_id' }, { field: 'category' }]);
+    w.config_json.options = { currency: 'BRL', pivot: { rows: ['cost_center_id'] }, x: 'a', y: 'b', fold: { x: 'weekday' } };
+    const q = { source: 'expenses', metrics: [{ agg: 'sum', field: 'amount', as: 'amount' }], groups: [{ field: 'category' }] };
+    const d = drilledWidget(w, q);
+    expect(d.config_json.query).toBe(q);
+    expect(d.config_json.options).toEqual({ currency: 'BRL' });
+    expect(d.config_json.hierarchy).toBe('cost');
+    expect(w.config_json.options).toHaveProperty('pivot'); // the widget itself is untouched
   });
 });
 

@@ -72,6 +72,17 @@ export function stepFor(levels: string[], path: DrillStep[], shown: Query | unde
   return { level, value, label: label(value, col) };
 }
 
+/**
+ * The widget as it shows a drilled level: the query that ran, and none of
+ * the options that name the top level's columns (a pivot's rows and
+ * columns, a heatmap's axes): a drilled result is grouped by one level
+ * only, and the renderers lay it out by default.
+ */
+export function drilledWidget(widget: Widget, query: Query): Widget {
+  const { pivot: _p, x: _x, y: _y, fold: _f, ...options } = (widget.config_json.options ?? {}) as Record<string, unknown>;
+  return { ...widget, config_json: { ...widget.config_json, query, options } };
+}
+
 /** The path one level further down. */
 export function pushStep(path: DrillStep[], step: DrillStep): DrillStep[] {
   return [...path, step];

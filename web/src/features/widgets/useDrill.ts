@@ -7,7 +7,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { request } from '../../api/http';
 import type { QueryData, Query, Widget } from '../../api/types';
 import type { Filters } from '../../realtime/frames';
-import { canDrill, drillBody, drillLevels, popTo, pushStep, shownLevel, stepFor, levelColumn, type DrillStep, type Hierarchy } from './drill';
+import { canDrill, drillBody, drilledWidget, drillLevels, popTo, pushStep, shownLevel, stepFor, levelColumn, type DrillStep, type Hierarchy } from './drill';
 import type { Keys } from './chartOptions';
 import type { WidgetData } from './types';
 
@@ -94,7 +94,7 @@ export function useDrill(widget: Widget, hierarchies: Hierarchy[] | undefined, t
     return () => clearTimeout(timer);
   }, [topData]); // eslint-disable-line react-hooks/exhaustive-deps
   const shownQuery = level?.query ?? widget.config_json.query;
-  const shown = useMemo(() => (level ? { ...widget, config_json: { ...widget.config_json, query: level.query } } : widget), [widget, level]);
+  const shown = useMemo(() => (level ? drilledWidget(widget, level.query) : widget), [widget, level]);
 
   const drill = useCallback((keys: Keys | null) => {
     if (!levels || busyRef.current) return;
