@@ -141,7 +141,8 @@ export const ptBR = {
   'drill.hint': 'Clique em um elemento (ou use a tabela de dados) para detalhar.',
   'kiosk.label': 'Quiosque: {name}',
   'kiosk.playlist': 'Painel {index} de {count}; próximo em {seconds} s',
-  'kiosk.down': 'Sem conexão há {seconds} s: mostrando os últimos valores.',
+  'kiosk.down': 'Sem conexão: mostrando os últimos valores.',
+  'kiosk.downFor': 'há {seconds} s',
 
   'kpi.target': 'Meta: {target}',
   'kpi.noTarget': 'Sem meta',
@@ -308,7 +309,8 @@ export const en: Record<MessageKey, string> = {
   'drill.hint': 'Click an element (or use the data table) to drill down.',
   'kiosk.label': 'Kiosk: {name}',
   'kiosk.playlist': 'Dashboard {index} of {count}; next in {seconds} s',
-  'kiosk.down': 'No connection for {seconds} s: showing the last values.',
+  'kiosk.down': 'No connection: showing the last values.',
+  'kiosk.downFor': 'for {seconds} s',
 
   'kpi.target': 'Target: {target}',
   'kpi.noTarget': 'No target',

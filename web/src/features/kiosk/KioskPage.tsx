@@ -121,7 +121,11 @@ function Kiosk() {
         </div>
       </header>
       {downFor !== null && downFor >= 2 && (
-        <p className="kiosk-down" role="alert" data-testid="kiosk-down"><span aria-hidden="true">⚠ </span>{t('kiosk.down', { seconds: downFor })}</p>
+        // Said once (alert); the seconds count on outside the live region.
+        <div className="kiosk-down" data-testid="kiosk-down">
+          <p role="alert"><span aria-hidden="true">⚠ </span>{t('kiosk.down')}</p>
+          <p>{t('kiosk.downFor', { seconds: downFor })}</p>
+        </div>
       )}
       {s.live.banner && <p className={`banner banner-${s.live.banner.level}`} role="alert">{s.live.banner.text}</p>}
       {s.error && <p className="error" role="alert">{t('app.error', { message: s.error.message })}</p>}
