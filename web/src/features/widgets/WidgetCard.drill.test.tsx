@@ -9,7 +9,7 @@ import type { WidgetData } from './types';
 import { renderUI } from '../../test/render';
 import { KioskContext } from '../kiosk/kiosk';
 import { SessionProvider } from '../session/session';
-import { DrillFiltersContext } from './useDrill';
+import { DRILL_REFRESH_MS, DrillFiltersContext } from './useDrill';
 import { WidgetCard } from './WidgetCard';
 
 const me = { user: { id: 'u1', name: 'Ana', email: 'a@x', role: 'admin' }, tenant: { id: 't', slug: 'acme', name: 'ACME' }, teams: [], roles: ['admin'], scope: {} };
@@ -84,6 +84,31 @@ describe('WidgetCard drill-down', () => {
     fireEvent.click(within(nav).getByRole('button', { name: 'Voltar para Tudo' }));
     await waitFor(() => expect(within(card).queryByRole('navigation')).toBeNull());
     within(card).getByRole('button', { name: 'Detalhar acme' });
+  });
+
+  it('asks again for the drilled level when the widget\'s live data moves, at most every few seconds', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const drills = server();
+      const card = (data: WidgetData) => (
+        <SessionProvider>
+          <WidgetCard widget={widget} data={data} at={null} stale={false} editing={false} />
+        </SessionProvider>
+      );
+      const { rerender } = renderUI(card(top));
+      fireEvent.click(await screen.findByRole('button', { name: 'Detalhar globex' }));
+      await screen.findByRole('rowheader', { name: 'sp' });
+      expect(drills).toHaveLength(1);
+      // A live frame moves the top level: the drilled level follows, not at once.
+      rerender(card({ ...top, rows: [['acme', 'open', 2], ['globex', 'open', 6]] }));
+      rerender(card({ ...top, rows: [['acme', 'open', 2], ['globex', 'open', 7]] }));
+      expect(drills).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(DRILL_REFRESH_MS);
+      await waitFor(() => expect(drills).toHaveLength(2));
+      expect(drills[1]).toEqual(drills[0]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('has no controls in kiosk mode', async () => {
