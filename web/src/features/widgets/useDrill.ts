@@ -113,6 +113,11 @@ export function useDrill(widget: Widget, hierarchies: Hierarchy[] | undefined, t
     return stepFor(levels, path, shownQuery, keys, label as (v: unknown, c: string) => string)?.label ?? null;
   }, [levels, path, shownQuery, label]);
 
+  // Without levels (layout editing, kiosk) the widget shows its own data,
+  // whatever was drilled before.
+  if (!levels) {
+    return { levels, path: [], widget, data: null, busy: false, error: null, bottom: null, more: false, drill, back, stepLabel };
+  }
   return {
     levels, path, widget: shown, data: level?.data ?? null, busy, error, bottom,
     more: Boolean(levels && canDrill(levels, path)), drill, back, stepLabel,
