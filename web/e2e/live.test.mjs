@@ -176,7 +176,7 @@ test('kiosk mode survives a server restart: stale marker while down, live again 
   await page.getByRole('region', { name: 'Open tickets' }).getByText(/atualizado há \d+ s/).waitFor();
   await noViolations('05-kiosk-server-down');
   await server.resume();
-  await page.getByTestId('live-status').getByText(/Ao vivo( \(SSE\))?$/).waitFor({ timeout: 30_000 });
+  await page.getByTestId('live-status').getByText(/Ao vivo( \(SSE\))?$/).waitFor({ timeout: 45_000 });
   await page.getByTestId('kiosk-down').waitFor({ state: 'detached' });
   await page.getByRole('region', { name: 'Open tickets' }).getByText('Desatualizado').waitFor({ state: 'detached' });
   // Values move again.
