@@ -35,9 +35,12 @@ type Session struct {
 	limiter    *rate.Limiter
 	strikes    int
 	slot       uint64 // which heartbeat slice beats it
-	done       chan struct{}
-	reason     string
-	endOnce    sync.Once
+	// tenantID, userID and transport (TransportWS, TransportSSE) say whose
+	// connection this is, for Disconnect.
+	tenantID, userID, transport string
+	done                        chan struct{}
+	reason                      string
+	endOnce                     sync.Once
 	// stopped is done when the actor has stopped (hollywood hangs a second
 	// Poison sent while the first is being handled, so Realtime.Close waits
 	// for this before the System poisons the tree).
@@ -66,7 +69,8 @@ type sessSub struct {
 // "revoked" frame (a logged-out or disabled user's stream stops).
 func (r *Realtime) Open(p domain.Principal, t Transport, revalidate func(context.Context) error) (*Session, error) {
 	s := &Session{rt: r, revalidate: revalidate, done: make(chan struct{}),
-		limiter: rate.NewLimiter(frameRate, frameBurst), slot: r.slots.Add(1)}
+		limiter: rate.NewLimiter(frameRate, frameBurst), slot: r.slots.Add(1),
+		tenantID: p.TenantID, userID: p.UserID, transport: transportKind(t)}
 	s.out = newOutbox(t, r.cfg.Outbox, r.cfg.MaxLag, r.now)
 	s.out.resync = func(ws []string) { r.engine().Send(s.pid, sessResync{widgets: ws}) }
 	s.out.closed = s.ended

@@ -14,6 +14,7 @@ import (
 
 func (s *Server) adminRoutes(r *route.RouterGroup) {
 	r.GET("/admin/runtime", s.runtimeInfo)
+	r.POST("/admin/realtime/disconnect", s.realtimeDisconnect)
 	r.GET("/users", s.listUsers)
 	r.POST("/users", s.createUser)
 	r.PATCH("/users/:id", s.updateUser)

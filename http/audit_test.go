@@ -49,6 +49,9 @@ var mutations = []mutation{
 		id := s.newUser(admin, "patch@alpha.example")
 		return "/api/users/" + id, map[string]any{"role": "editor", "name": "Renamed"}, admin
 	}, false},
+	{"POST", "/api/admin/realtime/disconnect", "realtime.disconnect", func(s *stack, admin string) (string, any, string) {
+		return "/api/admin/realtime/disconnect", map[string]string{"scope": "tenant"}, admin
+	}, false},
 	{"POST", "/api/teams", "team.create", func(s *stack, admin string) (string, any, string) {
 		return "/api/teams", map[string]string{"name": "NOC"}, admin
 	}, false},

@@ -197,6 +197,9 @@ func (t *wsTransport) extendDeadline() {
 	}
 }
 
+// Kind says this is a WebSocket (actors.Realtime.Disconnect).
+func (t *wsTransport) Kind() string { return actors.TransportWS }
+
 func (t *wsTransport) Heartbeat() error {
 	return t.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(realtimeWriteTimeout))
 }
@@ -207,7 +210,7 @@ func (t *wsTransport) Close(reason string) {
 		switch reason {
 		case "client_closed":
 			code = websocket.CloseNormalClosure
-		case "shutdown":
+		case "shutdown", actors.ReasonDisconnected:
 			code = websocket.CloseGoingAway
 		case "write_failed":
 			code = websocket.CloseAbnormalClosure

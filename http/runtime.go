@@ -9,6 +9,7 @@ import (
 	hz "github.com/cloudwego/hertz/pkg/app"
 
 	"github.com/conductor/reports/actors"
+	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
 )
 
@@ -57,4 +58,25 @@ func (s *Server) runtimeInfo(ctx context.Context, c *hz.RequestContext) {
 		out.Realtime = &st
 	}
 	c.JSON(200, out)
+}
+
+// realtimeDisconnect ends realtime connections of the caller's tenant
+// (POST /api/admin/realtime/disconnect, administrators, audited): body
+// {"scope":"self"|"tenant","transport":"ws"|"sse"|"all"}, defaults self
+// and ws. It answers how many connections it closed; their clients
+// reconnect (and, after repeated WebSocket failures, fall back to SSE).
+func (s *Server) realtimeDisconnect(ctx context.Context, c *hz.RequestContext) {
+	var req app.RealtimeDisconnect
+	if len(c.Request.Body()) > 0 {
+		if err := decodeJSON(c, &req); err != nil {
+			writeError(ctx, c, s.log, err)
+			return
+		}
+	}
+	var drop func(tenantID, userID, transport string) int
+	if s.deps.Realtime != nil {
+		drop = s.deps.Realtime.Realtime.Disconnect
+	}
+	n, err := s.deps.Admin.DisconnectRealtime(ctx, principalFrom(ctx), req, drop)
+	s.respond(ctx, c, 200, map[string]int{"closed": n}, err)
 }

@@ -151,6 +151,9 @@ func (t *sseTransport) eventIDLocked(first string) string {
 	return b.String()
 }
 
+// Kind says this is an SSE stream (actors.Realtime.Disconnect).
+func (t *sseTransport) Kind() string { return actors.TransportSSE }
+
 func (t *sseTransport) Heartbeat() error { return t.raw([]byte(": heartbeat\n\n")) }
 
 func (t *sseTransport) raw(b []byte) error {

@@ -8,29 +8,49 @@ import { join } from 'node:path';
 export const PASSWORD = 'demo-password-e2e';
 export const ADMIN = 'admin@acme.example';
 
-/** Starts the server; resolves with {base, stop}. */
-export async function startServer(bin) {
-  const dir = mkdtempSync(join(tmpdir(), 'reports-e2e-'));
-  const proc = spawn(bin, ['serve', '--demo', '--events', '3000', '--listen', '127.0.0.1:0', '--data-dir', dir,
+/** Runs reportsd on dir, listening on listen; resolves when it listens. */
+function run(bin, dir, listen, logs) {
+  const proc = spawn(bin, ['serve', '--demo', '--events', '3000', '--listen', listen, '--data-dir', dir,
     '--realtime-coalesce', '50ms'], { env: { ...process.env, REPORTS_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stderr.on('data', (b) => { log = (log + b).slice(-20000); });
-  const base = await new Promise((resolve, reject) => {
+  proc.stderr.on('data', (b) => { logs.text = (logs.text + b).slice(-20000); });
+  const base = new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('reportsd did not start in 60 s:\n' + out + log)), 60_000);
+    const timer = setTimeout(() => reject(new Error('reportsd did not start in 60 s:\n' + out + logs.text)), 60_000);
     proc.stdout.on('data', (b) => {
       out += b;
       const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`reportsd exited (${code}):\n${out}${log}`)); });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`reportsd exited (${code}):\n${out}${logs.text}`)); });
   });
+  return { proc, base };
+}
+
+async function halt(proc) {
+  proc.kill('SIGTERM');
+  await new Promise((r) => { if (proc.exitCode !== null) r(); else proc.on('exit', r); });
+}
+
+/**
+ * Starts the server; resolves with {base, stop, halt, resume}. halt stops
+ * the process and keeps its data; resume starts it again on the same
+ * address and data (a server restart as clients see it).
+ */
+export async function startServer(bin) {
+  const dir = mkdtempSync(join(tmpdir(), 'reports-e2e-'));
+  const logs = { text: '' };
+  let cur = run(bin, dir, '127.0.0.1:0', logs);
+  const base = await cur.base;
   return {
     base,
-    log: () => log,
+    log: () => logs.text,
+    halt: () => halt(cur.proc),
+    async resume() {
+      cur = run(bin, dir, new URL(base).host, logs);
+      await cur.base;
+    },
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => { if (proc.exitCode !== null) r(); else proc.on('exit', r); });
+      await halt(cur.proc);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,12 +6,13 @@ import { useI18n } from '../i18n/I18n';
 import { DashboardsPage } from '../features/dashboards/DashboardsPage';
 import { LoginPage } from '../features/session/LoginPage';
 import { useSession } from '../features/session/session';
-import { Shell } from '../features/shell/Shell';
+import { ShellOrKiosk } from '../features/kiosk/ShellOrKiosk';
 import { RealtimeProvider } from '../realtime/RealtimeProvider';
 
 // The dashboard page carries the charts and the grid (most of the code):
-// loaded when a dashboard is first opened, not with the sign-in page.
-const DashboardPage = lazy(() => import('../features/dashboards/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+// loaded when a dashboard is first opened, not with the sign-in page;
+// with ?kiosk=1 it is the kiosk page.
+const DashboardPage = lazy(() => import('../features/kiosk/DashboardRoute').then((m) => ({ default: m.DashboardRoute })));
 
 function Loading() {
   const { t } = useI18n();
@@ -54,7 +55,7 @@ export function App() {
       <Route path="/ui" element={<Navigate to="/ui/dashboards" replace />} />
       <Route path="/ui/login" element={<LoginFrame />} />
       <Route element={<RequireSession />}>
-        <Route element={<Shell />}>
+        <Route element={<ShellOrKiosk />}>
           <Route path="/ui/dashboards" element={<DashboardsPage />} />
           <Route path="/ui/dashboards/:id" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
           <Route path="*" element={<NotFound />} />

@@ -24,11 +24,14 @@ class FakeWS {
 
 class FakeES {
   static all: FakeES[] = [];
-  handlers: Record<string, (ev: { data: string }) => void> = {};
+  handlers: Record<string, (ev: { data?: string }) => void> = {};
   closed = false;
+  readyState = 0;
   constructor(public url: string) { FakeES.all.push(this); }
-  addEventListener(t: string, fn: (ev: { data: string }) => void) { this.handlers[t] = fn; }
+  addEventListener(t: string, fn: (ev: { data?: string }) => void) { this.handlers[t] = fn; }
   emit(f: { type: string }) { this.handlers[f.type]({ data: JSON.stringify(f) }); }
+  /** The EventSource's own open and error events (no data). */
+  native(t: 'open' | 'error', readyState: number) { this.readyState = readyState; this.handlers[t]({}); }
   close() { this.closed = true; }
 }
 
@@ -106,6 +109,76 @@ describe('RealtimeClient', () => {
     expect(FakeES.all[1].url).toContain('lastEventId=w1%3A11');
     c.unsubscribe('d1');
     expect(FakeES.all[1].closed).toBe(true);
+  });
+
+  it('counts a WebSocket that opens and closes at once, without a frame, as failed', () => {
+    let now = 0;
+    const timers: (() => void)[] = [];
+    const statuses: Status[] = [];
+    const c = new RealtimeClient({
+      wsBase: 'ws://h', WebSocket: FakeWS, EventSource: FakeES, now: () => now,
+      setTimeout: (fn) => { timers.push(fn); return timers.length; }, clearTimeout: () => {}, onStatus: (s) => statuses.push(s),
+    });
+    c.connect();
+    c.subscribe('d1', ['w1']);
+    FakeWS.all[0].open();
+    FakeWS.all[0].recv(snap);
+    now = 60_000;
+    FakeWS.all[0].fail(); // a working connection dropped (server restart, admin disconnect): not a failure
+    timers.shift()!();
+    FakeWS.all[1].open();
+    now += 10;
+    FakeWS.all[1].fail(); // accepted, then dropped at once with nothing said: failure 1
+    timers.shift()!();
+    FakeWS.all[2].open();
+    now += 3000;
+    FakeWS.all[2].fail(); // lived long enough: the count starts again
+    timers.shift()!();
+    FakeWS.all[3].open();
+    FakeWS.all[3].fail();
+    expect(FakeES.all).toHaveLength(0);
+    timers.shift()!();
+    FakeWS.all[4].open();
+    FakeWS.all[4].fail(); // the second in a row: SSE
+    expect(FakeES.all).toHaveLength(1);
+    expect(c.transport).toBe('sse');
+    expect(statuses.at(-1)).toBe('fallback');
+  });
+
+  it('on SSE, says when the stream is down and reopens it when the browser gave up', () => {
+    const { c, timers, frames, statuses } = client();
+    c.connect();
+    c.subscribe('d1', ['w1']);
+    FakeWS.all[0].fail();
+    timers.shift()!();
+    FakeWS.all[1].fail();
+    const es = FakeES.all[0];
+    es.native('open', 1);
+    expect(statuses.at(-1)).toBe('fallback');
+    es.emit(snap);
+    // A widget error frame is an "error" event with data: a frame, not a break.
+    es.emit({ type: 'error', widgetId: 'w1', code: 'forbidden', message: 'no' } as never);
+    expect(frames.at(-1)).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(statuses.at(-1)).toBe('fallback');
+    // The connection drops; the browser retries by itself (readyState 0).
+    es.native('error', 0);
+    expect(statuses.at(-1)).toBe('reconnecting');
+    expect(timers).toHaveLength(0);
+    es.native('open', 1);
+    expect(statuses.at(-1)).toBe('fallback');
+    // The server answered an error: the browser gave up (2); the client
+    // opens a new stream after a backoff, resuming from the last seq.
+    es.native('error', 2);
+    expect(statuses.at(-1)).toBe('reconnecting');
+    expect(FakeES.all).toHaveLength(1);
+    timers.shift()!();
+    expect(FakeES.all).toHaveLength(2);
+    expect(FakeES.all[1].url).toContain('lastEventId=w1%3A10');
+    FakeES.all[1].native('open', 1);
+    expect(statuses.at(-1)).toBe('fallback');
+    // Events of the old stream no longer count.
+    es.native('error', 0);
+    expect(statuses.at(-1)).toBe('fallback');
   });
 
   it('starts from snapshots when the filters change', () => {

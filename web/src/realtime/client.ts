@@ -20,7 +20,9 @@ export interface SocketLike {
 
 /** The part of EventSource the client uses (injected in tests). */
 export interface EventSourceLike {
-  addEventListener(type: string, fn: (ev: { data: string }) => void): void;
+  /** 0 connecting, 1 open, 2 closed for good (the browser gave up). */
+  readyState?: number;
+  addEventListener(type: string, fn: (ev: { data?: string }) => void): void;
   close(): void;
 }
 
@@ -36,8 +38,15 @@ export interface ClientOptions {
   EventSource?: new (url: string, init?: { withCredentials?: boolean }) => EventSourceLike;
   onFrame?: (f: ServerFrame) => void;
   onStatus?: (s: Status) => void;
-  /** WebSocket attempts that never open before falling back to SSE (2). */
+  /** WebSocket attempts that fail in a row before falling back to SSE (2). */
   wsFailuresBeforeFallback?: number;
+  /**
+   * A WebSocket that opens but closes sooner than this (ms) without one
+   * frame counts as failed too (a proxy that accepts the upgrade and then
+   * drops it): 2000.
+   */
+  wsMinLifeMs?: number;
+  now?: () => number;
   /** Delays between reconnection attempts ([500, 1000, 2000, 5000] ms). */
   backoffMs?: number[];
   setTimeout?: (fn: () => void, ms: number) => Timer;
@@ -62,7 +71,9 @@ export function sseURL(base: string, dashboardId: string, widgetIds: string[], f
   return `${base}/sse/dashboards/${encodeURIComponent(dashboardId)}?${q}`;
 }
 
-const SSE_TYPES = ['snapshot', 'delta', 'banner', 'error', 'revoked', 'dashboard'];
+// "error" is also the EventSource's own event for a lost connection (no
+// data); it is handled apart.
+const SSE_TYPES = ['snapshot', 'delta', 'banner', 'revoked', 'dashboard'];
 
 function sameFilters(a: Filters, b: Filters): boolean {
   const norm = (f: Filters) => JSON.stringify(Object.entries(f).sort(([x], [y]) => x.localeCompare(y)));
@@ -85,7 +96,7 @@ export class RealtimeClient {
 
   constructor(opts: ClientOptions) {
     this.o = {
-      base: '', wsFailuresBeforeFallback: 2, backoffMs: [500, 1000, 2000, 5000],
+      base: '', wsFailuresBeforeFallback: 2, wsMinLifeMs: 2000, now: () => Date.now(), backoffMs: [500, 1000, 2000, 5000],
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (t) => globalThis.clearTimeout(t as number),
       onFrame: () => {}, onStatus: () => {},
       WebSocket: globalThis.WebSocket as unknown as ClientOptions['WebSocket'],
@@ -169,20 +180,26 @@ export class RealtimeClient {
     this.status(this.attempt ? 'reconnecting' : 'connecting');
     const ws = new this.o.WebSocket!(`${this.o.wsBase}/realtime`);
     this.ws = ws;
-    let opened = false;
+    let openedAt: number | null = null;
+    let received = false;
     ws.onopen = () => {
-      opened = true;
-      this.wsFailures = 0;
+      openedAt = this.o.now();
       this.attempt = 0;
       this.status('open');
       for (const id of this.subs.keys()) this.sendSubscribe(id);
     };
-    ws.onmessage = (ev) => this.frame(JSON.parse(String(ev.data)) as ServerFrame);
+    ws.onmessage = (ev) => {
+      received = true;
+      this.wsFailures = 0;
+      this.frame(JSON.parse(String(ev.data)) as ServerFrame);
+    };
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.closed) return;
-      if (!opened) this.wsFailures++;
+      const lived = openedAt === null ? 0 : this.o.now() - openedAt;
+      if (openedAt === null || (!received && lived < this.o.wsMinLifeMs)) this.wsFailures++;
+      else if (lived >= this.o.wsMinLifeMs) this.wsFailures = 0;
       if (this.wsFailures >= this.o.wsFailuresBeforeFallback) {
         this.mode = 'sse';
         this.openSSE();
@@ -211,7 +228,25 @@ export class RealtimeClient {
     const es = new this.o.EventSource!(
       sseURL(this.o.base, dashboardId, sub.widgetIds, sub.filters, this.lastSeq), { withCredentials: true });
     this.sources.set(dashboardId, es);
-    for (const t of SSE_TYPES) es.addEventListener(t, (ev) => this.frame(JSON.parse(ev.data) as ServerFrame));
+    for (const t of SSE_TYPES) es.addEventListener(t, (ev) => this.frame(JSON.parse(ev.data!) as ServerFrame));
+    es.addEventListener('open', () => {
+      if (this.sources.get(dashboardId) !== es) return;
+      this.attempt = 0;
+      this.status('fallback');
+    });
+    es.addEventListener('error', (ev) => {
+      if (typeof ev.data === 'string') { this.frame(JSON.parse(ev.data) as ServerFrame); return; }
+      // The stream broke: the browser retries by itself while readyState
+      // is 0; when it gave up (2: an error answer) the client reopens it,
+      // with backoff, from the last seqs.
+      if (this.sources.get(dashboardId) !== es || this.closed) return;
+      if (es.readyState === 2) {
+        this.sources.delete(dashboardId);
+        this.retry(() => { if (!this.sources.has(dashboardId)) this.openSSEFor(dashboardId); });
+      } else {
+        this.status('reconnecting');
+      }
+    });
   }
 
   private frame(f: ServerFrame): void {

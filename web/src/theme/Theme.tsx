@@ -57,3 +57,19 @@ export function useTheme(): ThemeState {
 export function prefersReducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
+
+/**
+ * A theme imposed on a part of the app (kiosk mode's high-contrast dark):
+ * components below read `resolved` as given, and <html data-theme> is set
+ * to `attribute` while it is mounted, then back to the person's theme.
+ */
+export function ForcedTheme({ resolved, attribute, children }: { resolved: Resolved; attribute: string; children: ReactNode }) {
+  const outer = useContext(Ctx);
+  useEffect(() => {
+    const el = document.documentElement;
+    el.dataset.theme = attribute;
+    return () => { el.dataset.theme = outer.resolved; };
+  }, [attribute, outer.resolved]);
+  const value = useMemo(() => ({ ...outer, resolved }), [outer, resolved]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}

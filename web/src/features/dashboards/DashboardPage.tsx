@@ -11,14 +11,17 @@ import { useLayoutEditor } from '../grid/useLayoutEditor';
 import { useSession } from '../session/session';
 import { isStale } from '../widgets/freshness';
 import { useNow } from '../widgets/useNow';
+import { DrillFiltersContext } from '../widgets/useDrill';
 import { WidgetCard } from '../widgets/WidgetCard';
 import { EntityNamesProvider, FiltersBar, useEntities } from './FiltersBar';
+import { filtersToQuery } from './filters';
 import { widgetData } from './liveState';
 import { useDashboard } from './useDashboard';
 import { DashboardActions } from './DashboardActions';
 import { useWidgetActions } from '../editor/useWidgetActions';
 
-function LiveStatus({ enabled }: { enabled: boolean }) {
+/** The realtime connection's state, in words (the kiosk shows it too). */
+export function LiveStatus({ enabled }: { enabled: boolean }) {
   const { t } = useI18n();
   const { status } = useRealtime();
   const text = enabled ? t(`live.${status}` as 'live.open') : t('live.off');
@@ -108,7 +111,9 @@ export function DashboardPage() {
           <p className={`banner banner-${s.live.banner.level}`} role="alert" aria-label={t('dashboard.banner')}>{s.live.banner.text}</p>
         )}
         <FiltersBar filtersJSON={d.filters_json} value={s.filters} onChange={s.setFilters} lists={lists} />
-        {widgets.length === 0 ? <p>{t('dashboard.noWidgets')}</p> : <DashboardGrid editor={editor} editing={editing} items={items} />}
+        <DrillFiltersContext.Provider value={filtersToQuery(s.filters)}>
+          {widgets.length === 0 ? <p>{t('dashboard.noWidgets')}</p> : <DashboardGrid editor={editor} editing={editing} items={items} />}
+        </DrillFiltersContext.Provider>
         {widgetActions.dialogs}
       </section>
     </EntityNamesProvider>

@@ -18,7 +18,11 @@ export interface GridChild {
   render(onHandleKey: (e: KeyboardEvent<HTMLButtonElement>) => void): ReactNode;
 }
 
-export function DashboardGrid({ editor, editing, items }: { editor: LayoutEditor; editing: boolean; items: GridChild[] }) {
+export function DashboardGrid({ editor, editing, items, rowHeight = ROW_HEIGHT }: {
+  editor: LayoutEditor; editing: boolean; items: GridChild[];
+  /** Pixels per grid row (kiosk mode fits the screen's height). */
+  rowHeight?: number;
+}) {
   const { t } = useI18n();
   const { width, containerRef, mounted } = useContainerWidth();
   const [said, setSaid] = useState('');
@@ -47,7 +51,7 @@ export function DashboardGrid({ editor, editing, items }: { editor: LayoutEditor
           layouts={editor.layouts}
           breakpoints={BREAKPOINTS}
           cols={COLS}
-          rowHeight={ROW_HEIGHT}
+          rowHeight={rowHeight}
           margin={[12, 12]}
           containerPadding={[0, 0]}
           dragConfig={{ enabled: editing, handle: '.drag-handle', threshold: 3 }}

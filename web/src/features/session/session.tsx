@@ -17,6 +17,7 @@ export interface Catalog {
       /** The values of an enumerated text field. */
       values?: string[];
     }[];
+    /** Drill-down paths: levels are fields, or "field:grain" for time. */
     hierarchies?: { name: string; label: Record<string, string>; levels: string[] }[];
   }[];
 }

@@ -7,7 +7,8 @@ import { BarChart, HeatmapChart, LineChart, PieChart, TreemapChart } from 'echar
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useI18n } from '../../i18n/I18n';
-import type { DataTable as Table } from './chartOptions';
+import { useKiosk } from '../kiosk/kiosk';
+import type { ClickParams, DataTable as Table } from './chartOptions';
 import { DataTable } from './DataTable';
 
 echarts.use([BarChart, LineChart, PieChart, TreemapChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent,
@@ -19,12 +20,19 @@ export interface EChartProps {
   label: string;
   table: Table;
   theme: 'light' | 'dark';
-  /** Called with the clicked element's name (drill-down hooks in here). */
-  onSelect?(name: string): void;
+  /** Called with the clicked element (drill-down hooks in here). */
+  onSelect?(p: ClickParams): void;
+  /** Row i of the data table chosen by its button (the keyboard's way to what a click does). */
+  onRow?(i: number): void;
+  /** The label of row i's button (null: no button for it). */
+  rowAction?(i: number): string | null;
+  /** A sentence under the chart saying what a click does. */
+  hint?: string;
 }
 
-export function EChart({ option, label, table, theme, onSelect }: EChartProps) {
+export function EChart({ option, label, table, theme, onSelect, onRow, rowAction, hint }: EChartProps) {
   const { t, lang } = useI18n();
+  const kiosk = useKiosk();
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const latest = useRef(option);
@@ -37,7 +45,7 @@ export function EChart({ option, label, table, theme, onSelect }: EChartProps) {
     const c = echarts.init(el, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas', locale: lang === 'en' ? 'EN' : 'PT-br' });
     chart.current = c;
     c.setOption(latest.current, { notMerge: true });
-    c.on('click', (p: { name?: string }) => { if (p.name) select.current?.(p.name); });
+    c.on('click', (p: ClickParams) => { select.current?.(p); });
     const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => c.resize()) : null;
     ro?.observe(el);
     return () => {
@@ -56,10 +64,16 @@ export function EChart({ option, label, table, theme, onSelect }: EChartProps) {
       <div className="echart-box" role="img" aria-label={label}>
         <div ref={box} className="echart-canvas" data-testid="echart" />
       </div>
-      <details className="echart-table">
-        <summary>{t('widget.dataTable')}</summary>
-        <DataTable table={table} caption={label} />
-      </details>
+      {hint && <p className="drill-hint">{hint}</p>}
+      {kiosk ? (
+        // A wall display has no controls: the table is there for screen readers only.
+        <div className="visually-hidden"><DataTable table={table} caption={label} bare /></div>
+      ) : (
+        <details className="echart-table">
+          <summary>{t('widget.dataTable')}</summary>
+          <DataTable table={table} caption={label} onRow={onRow} rowAction={rowAction} />
+        </details>
+      )}
     </figure>
   );
 }

@@ -7,6 +7,8 @@ import { toCSV, download } from './csv';
 import type { Labels } from './labels';
 import { buildPivot, combineOf, pageLines, type PivotSpec, type Sort, type SortKey } from './pivot';
 import { metricAgg, metricNames, type RendererProps } from './types';
+import type { Keys } from './chartOptions';
+import type { Drill } from './useDrill';
 
 export const GROUPS_PER_PAGE = 20;
 
@@ -26,8 +28,8 @@ function sameKey(a: SortKey, b: SortKey) {
   return a.by === b.by && (a.by === 'label' || (b.by !== 'label' && a.index === b.index));
 }
 
-export function PivotTable(props: RendererProps & { labels: Labels }) {
-  const { widget, data, labels } = props;
+export function PivotTable(props: RendererProps & { labels: Labels; drill?: Drill; kiosk?: boolean }) {
+  const { widget, data, labels, drill, kiosk } = props;
   const { t } = useI18n();
   const [sort, setSort] = useState<Sort | undefined>();
   const [page, setPage] = useState(0);
@@ -55,11 +57,12 @@ export function PivotTable(props: RendererProps & { labels: Labels }) {
     setPage(0);
   }
   const ariaSort = (key: SortKey) => (sort && sameKey(sort.key, key) ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined);
-  const sortButton = (key: SortKey, text: string) => (
+  // A wall display (kiosk) has no controls: headers are text.
+  const sortButton = (key: SortKey, text: string) => (kiosk ? text : (
     <button type="button" className="sort" onClick={() => toggle(key)} aria-label={t('pivot.sortBy', { column: text })}>
       {text}<span aria-hidden="true">{ariaSort(key) === 'ascending' ? ' ▲' : ariaSort(key) === 'descending' ? ' ▼' : ''}</span>
     </button>
-  );
+  ));
 
   const lineLabels = (l: (typeof lines)[number]) => spec.rows.map((r, i) => {
     if (l.kind === 'subtotal') {
@@ -69,6 +72,20 @@ export function PivotTable(props: RendererProps & { labels: Labels }) {
     return labels.label(l.labels[i], r);
   });
   const grandLabels = spec.rows.map((_, i) => (i === 0 ? t('pivot.total') : ''));
+
+  // Drill-down: a row's label is a button (keyboard), any of its cells a
+  // click target (mouse), with the row's and the cell's column values.
+  const rowKeys = (l: (typeof lines)[number]): Keys => Object.fromEntries(l.labels.map((v, i) => [spec.rows[i], v]));
+  const cellKeys = (l: (typeof lines)[number], j: number): Keys => {
+    const k = model.colKeys[Math.floor(j / spec.values.length)] ?? [];
+    return { ...rowKeys(l), ...Object.fromEntries(k.map((v, i) => [spec.columns[i], v])) };
+  };
+  const rowButton = (l: (typeof lines)[number], text: string) => {
+    const step = drill?.stepLabel(rowKeys(l));
+    if (!step) return text;
+    return <button type="button" className="link" onClick={() => drill!.drill(rowKeys(l))} aria-label={t('drill.row', { label: step })}>{text}</button>;
+  };
+  const cellClick = (l: (typeof lines)[number], j: number) => (drill?.levels ? () => drill.drill(cellKeys(l, j)) : undefined);
 
   function csv() {
     const rows: (string | number | null)[][] = [[...rowHeads, ...valueHeads, ...totalHeads]];
@@ -96,8 +113,8 @@ export function PivotTable(props: RendererProps & { labels: Labels }) {
           <tbody>
             {lines.map((l, i) => (
               <tr key={i} className={l.kind}>
-                {lineLabels(l).map((x, j) => (j === 0 ? <th key={j} scope="row">{x}</th> : <td key={j}>{x}</td>))}
-                {l.cells.map((c, j) => <td key={`c${j}`} className="num">{cell(c)}</td>)}
+                {lineLabels(l).map((x, j) => (j === 0 ? <th key={j} scope="row">{l.kind === 'row' ? rowButton(l, x) : x}</th> : <td key={j}>{x}</td>))}
+                {l.cells.map((c, j) => <td key={`c${j}`} className={`num${drill?.levels ? ' drillable' : ''}`} onClick={cellClick(l, j)}>{cell(c)}</td>)}
                 {l.totals.map((c, j) => <td key={`t${j}`} className="num total">{cell(c)}</td>)}
               </tr>
             ))}
@@ -111,7 +128,7 @@ export function PivotTable(props: RendererProps & { labels: Labels }) {
           </tfoot>
         </table>
       </div>
-      <div className="pivot-tools">
+      {!kiosk && <div className="pivot-tools">
         {pages > 1 && (
           <span className="pager">
             <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)} aria-label={t('pivot.prev')}>‹</button>
@@ -120,7 +137,7 @@ export function PivotTable(props: RendererProps & { labels: Labels }) {
           </span>
         )}
         <button type="button" onClick={csv}>{t('pivot.csv')}</button>
-      </div>
+      </div>}
     </div>
   );
 }

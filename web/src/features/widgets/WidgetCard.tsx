@@ -1,19 +1,22 @@
 // A widget on the grid: title, its renderer, how fresh its data is and a
 // stale marker (text and icon, not colour alone). In layout editing it
 // carries the drag handle, which is also the keyboard move/resize control.
-import { useMemo, type KeyboardEvent, type ReactNode } from 'react';
+import { useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { ErrorDetail, Widget } from '../../api/types';
 import { useI18n } from '../../i18n/I18n';
+import { useKiosk } from '../kiosk/kiosk';
 import { useSession } from '../session/session';
 import { ChartWidget } from './ChartWidget';
+import { DrillBar } from './DrillBar';
 import { chartVizzes } from './chartOptions';
 import { ageText } from './freshness';
 import { KpiCard } from './KpiCard';
-import { makeLabels, useEntityNames } from './labels';
+import { makeLabels, useEntityNames, type Labels } from './labels';
 import { PivotTable } from './PivotTable';
 import { TextWidget } from './TextWidget';
 import type { WidgetData } from './types';
 import { useNow } from './useNow';
+import { useDrill, type Drill } from './useDrill';
 
 export interface WidgetCardProps {
   widget: Widget;
@@ -29,18 +32,17 @@ export interface WidgetCardProps {
   tools?: ReactNode;
 }
 
-function Body({ widget, data, error }: Pick<WidgetCardProps, 'widget' | 'data' | 'error'>) {
-  const { t, lang } = useI18n();
-  const { catalog } = useSession();
-  const names = useEntityNames();
-  const labels = useMemo(() => makeLabels(widget, lang, catalog, names), [widget, lang, catalog, names]);
+function Body({ widget, data, error, labels, drill, kiosk }: Pick<WidgetCardProps, 'widget' | 'data' | 'error'> & {
+  labels: Labels; drill: Drill; kiosk: boolean;
+}) {
+  const { t } = useI18n();
   if (widget.type === 'text') return <TextWidget text={widget.config_json.text ?? ''} label={widget.title} />;
   if (error) return <p className="error" role="alert">{t('widget.error', { message: error.message })}</p>;
   if (!data) return <p className="muted">{t('app.loading')}</p>;
   if (widget.type === 'kpi' || widget.viz === 'kpi') return <KpiCard widget={widget} data={data} labels={labels} />;
   if (!data.rows.length) return <p className="muted">{t('widget.noData')}</p>;
-  if (widget.type === 'table' || widget.viz === 'table') return <PivotTable widget={widget} data={data} labels={labels} />;
-  if (chartVizzes.includes(widget.viz)) return <ChartWidget widget={widget} data={data} labels={labels} />;
+  if (widget.type === 'table' || widget.viz === 'table') return <PivotTable widget={widget} data={data} labels={labels} drill={drill} kiosk={kiosk} />;
+  if (chartVizzes.includes(widget.viz)) return <ChartWidget widget={widget} data={data} labels={labels} drill={drill} />;
   return <p>{t('widget.unsupported', { viz: widget.viz })}</p>;
 }
 
@@ -60,9 +62,20 @@ function Freshness({ at, stale }: { at: number | null; stale: boolean }): ReactN
 }
 
 export function WidgetCard(props: WidgetCardProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { widget, editing } = props;
   const titleId = `wt-${widget.id}`;
+  const kiosk = useKiosk();
+  const { catalog } = useSession();
+  const names = useEntityNames();
+  // Drill-down along the widget's hierarchy (not while editing the layout,
+  // nor on a wall display, which has no controls).
+  const hierarchies = kiosk || editing ? undefined
+    : catalog?.sources.find((s) => s.name === widget.config_json.query?.source)?.hierarchies;
+  const labelsRef = useRef<Labels | null>(null);
+  const drill = useDrill(widget, hierarchies, props.data, (v, c) => labelsRef.current?.label(v as never, c) ?? String(v));
+  const labels = useMemo(() => makeLabels(drill.widget, lang, catalog, names), [drill.widget, lang, catalog, names]);
+  labelsRef.current = labels;
   return (
     <section className={`widget ${props.stale ? 'is-stale' : ''}`} aria-labelledby={titleId} data-widget-id={widget.id}>
       <header className="widget-head">
@@ -75,8 +88,9 @@ export function WidgetCard(props: WidgetCardProps) {
           </button>
         )}
       </header>
+      <DrillBar drill={drill} title={widget.title} header={labels.header} />
       <div className="widget-body">
-        <Body widget={widget} data={props.data} error={props.error} />
+        <Body widget={drill.widget} data={drill.data ?? props.data} error={props.error} labels={labels} drill={drill} kiosk={kiosk} />
       </div>
       {widget.type !== 'text' && <Freshness at={props.at} stale={props.stale} />}
     </section>

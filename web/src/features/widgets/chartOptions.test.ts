@@ -28,7 +28,11 @@ describe('chartModel', () => {
     expect(o.series).toEqual([expect.objectContaining({ type: 'bar', name: 'TICKETS', data: [144, 10] })]);
     expect(o.animation).toBe(false);
     expect(o.aria.enabled).toBe(true);
-    expect(m.table).toEqual({ headers: ['STATUS', 'TICKETS'], rows: [['resolved', '144'], ['open', '10']] });
+    expect(m.table).toEqual({ headers: ['STATUS', 'TICKETS'], rows: [['resolved', '144'], ['open', '10']],
+      keys: [{ status: 'resolved' }, { status: 'open' }] });
+    // A clicked bar gives its category's raw value (for drill-down).
+    expect(m.pick({ dataIndex: 1 })).toEqual({ status: 'open' });
+    expect(m.pick({})).toBeNull();
   });
 
   it('splits a second dimension into series, stacked for areas', () => {
@@ -46,8 +50,9 @@ describe('chartModel', () => {
     const pie = chartModel(widget('pie', { query: statusQuery }), byStatus, env)!.option as any;
     expect(pie.series[0].radius).toBe('70%');
     expect(pie.series[0].data).toEqual([{ name: 'resolved', value: 144 }, { name: 'open', value: 10 }]);
-    const donut = chartModel(widget('donut', { query: statusQuery }), byStatus, env)!.option as any;
-    expect(donut.series[0].radius).toEqual(['45%', '70%']);
+    const donut = chartModel(widget('donut', { query: statusQuery }), byStatus, env)!;
+    expect((donut.option as any).series[0].radius).toEqual(['45%', '70%']);
+    expect(donut.pick({ dataIndex: 0 })).toEqual({ status: 'resolved' });
   });
 
   it('nests a treemap by its dimensions', () => {
@@ -55,12 +60,20 @@ describe('chartModel', () => {
       columns: [{ name: 'cc', type: 'string' }, { name: 'cat', type: 'string' }, { name: 'amount', type: 'float' }],
       rows: [['ops', 'Software', 10], ['field', 'Fuel', 4], ['field', 'Tools', 3]],
     };
-    expect(treeOf(data, ['cc', 'cat'], 'amount', env.label)).toEqual([
-      { name: 'ops', value: 10, children: [{ name: 'Software', value: 10 }] },
-      { name: 'field', value: 7, children: [{ name: 'Fuel', value: 4 }, { name: 'Tools', value: 3 }] },
+    const tree = treeOf(data, ['cc', 'cat'], 'amount', env.label);
+    expect(tree).toEqual([
+      { name: 'ops', value: 10, keys: { cc: 'ops' }, children: [{ name: 'Software', value: 10, keys: { cc: 'ops', cat: 'Software' } }] },
+      { name: 'field', value: 7, keys: { cc: 'field' }, children: [
+        { name: 'Fuel', value: 4, keys: { cc: 'field', cat: 'Fuel' } }, { name: 'Tools', value: 3, keys: { cc: 'field', cat: 'Tools' } }] },
     ]);
-    const o = chartModel(widget('treemap', { query: { source: 'e', metrics: [{ agg: 'sum', field: 'amount', as: 'amount' }] } }), data, env)!.option as any;
-    expect(o.series[0]).toMatchObject({ type: 'treemap', nodeClick: 'zoomToNode' });
+    const w = widget('treemap', { query: { source: 'e', metrics: [{ agg: 'sum', field: 'amount', as: 'amount' }] } });
+    const m = chartModel(w, data, env)!;
+    // Without a hierarchy a click zooms into the children it has.
+    expect((m.option as any).series[0]).toMatchObject({ type: 'treemap', nodeClick: 'zoomToNode' });
+    // With one, the click is the widget's (server drill-down) and picks the node's keys.
+    const drilled = chartModel(w, data, env, true)!;
+    expect((drilled.option as any).series[0].nodeClick).toBe(false);
+    expect(drilled.pick({ data: (drilled.option as any).series[0].data[1] })).toEqual({ cc: 'field' });
   });
 
   it('folds the heatmap and tabulates the folded grid', () => {
@@ -75,6 +88,19 @@ describe('chartModel', () => {
     expect(m.table.headers).toHaveLength(25);
     expect(m.table.rows[0][0]).toBe('Sun');
     expect(m.table.rows[0][10]).toBe('3');
+    // Folded axes have no raw value to drill by.
+    expect(m.pick({ value: [9, 0, 3] })).toBeNull();
+    expect(m.table.keys).toEqual(Array(7).fill(null));
+  });
+
+  it('picks the raw x and y of a heatmap cell that is not folded', () => {
+    const data: WidgetData = {
+      columns: [{ name: 'site', type: 'string' }, { name: 'status', type: 'string' }, { name: 'n', type: 'int' }],
+      rows: [['s1', 'open', 2], ['s2', 'open', 1], ['s2', 'closed', 5]],
+    };
+    const m = chartModel(widget('heatmap', { query: { source: 't', metrics: [{ agg: 'count', as: 'n' }] } }), data, env)!;
+    expect(m.pick({ value: [1, 1, 5] })).toEqual({ site: 's2', status: 'closed' });
+    expect(m.table.keys).toEqual([{ status: 'open' }, { status: 'closed' }]);
   });
 
   it('is null for vizzes that are not charts', () => {

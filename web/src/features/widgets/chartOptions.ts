@@ -10,12 +10,26 @@ import { columnIndex, metricNames, type WidgetData } from './types';
 export interface DataTable {
   headers: string[];
   rows: (string | number)[][];
+  /** Per row, the raw values of its dimensions (column -> value), for drill-down. */
+  keys?: (Keys | null)[];
+}
+
+/** Raw dimension values of a chart element or table row: column -> value. */
+export type Keys = Record<string, Value>;
+
+/** The parts of an ECharts click event the charts read. */
+export interface ClickParams {
+  dataIndex?: number;
+  data?: unknown;
+  value?: unknown;
 }
 
 export interface ChartModel {
   /** An ECharts option object (echarts' own type is not worth its import here). */
   option: Record<string, unknown>;
   table: DataTable;
+  /** The raw dimension values of a clicked element (null: none, e.g. a folded axis). */
+  pick(p: ClickParams): Keys | null;
 }
 
 /** What the builders need of the UI: labels, numbers, colours. */
@@ -61,10 +75,21 @@ function split(widget: Widget, data: WidgetData) {
   return { metrics, dims };
 }
 
-function plainTable(data: WidgetData, env: ChartEnv): DataTable {
+/** The dimension values of a row. */
+function rowKeys(data: WidgetData, dims: string[], r: Value[]): Keys {
+  const out: Keys = {};
+  for (const d of dims) {
+    const i = columnIndex(data.columns, d);
+    if (i >= 0) out[d] = r[i];
+  }
+  return out;
+}
+
+function plainTable(data: WidgetData, env: ChartEnv, dims: string[]): DataTable {
   return {
     headers: data.columns.map((c) => env.header(c.name)),
     rows: data.rows.map((r) => r.map((v, i) => (typeof v === 'number' ? env.num(v) : env.label(v, data.columns[i].name)))),
+    keys: data.rows.map((r) => rowKeys(data, dims, r)),
   };
 }
 
@@ -77,10 +102,15 @@ function categorySeries(widget: Widget, data: WidgetData, env: ChartEnv) {
   const { metrics, dims } = split(widget, data);
   const ci = columnIndex(data.columns, dims[0]);
   const categories: string[] = [];
+  const raw: Value[] = [];
   const catIndex = new Map<string, number>();
   for (const r of data.rows) {
     const k = JSON.stringify(ci >= 0 ? r[ci] : '');
-    if (!catIndex.has(k)) { catIndex.set(k, categories.length); categories.push(ci >= 0 ? env.label(r[ci], dims[0]) : ''); }
+    if (!catIndex.has(k)) {
+      catIndex.set(k, categories.length);
+      categories.push(ci >= 0 ? env.label(r[ci], dims[0]) : '');
+      raw.push(ci >= 0 ? r[ci] : null);
+    }
   }
   const series: { name: string; data: (number | null)[] }[] = [];
   if (dims.length > 1) {
@@ -101,12 +131,17 @@ function categorySeries(widget: Widget, data: WidgetData, env: ChartEnv) {
       series.push({ name: env.header(m), data: d });
     }
   }
-  return { categories, series };
+  return { categories, series, raw, dim: ci >= 0 ? dims[0] : undefined };
+}
+
+/** Keys of element i of a list of raw values of column dim. */
+function indexPick(raw: Value[], dim: string | undefined) {
+  return (p: ClickParams): Keys | null => (dim && p.dataIndex !== undefined && p.dataIndex < raw.length ? { [dim]: raw[p.dataIndex] } : null);
 }
 
 function barOrLine(widget: Widget, data: WidgetData, env: ChartEnv, kind: 'bar' | 'line' | 'area'): ChartModel {
   const opts = (widget.config_json.options ?? {}) as { orientation?: string; stacked?: boolean; stack?: boolean };
-  const { categories, series } = categorySeries(widget, data, env);
+  const { categories, series, raw, dim } = categorySeries(widget, data, env);
   const horizontal = kind === 'bar' && opts.orientation === 'horizontal';
   const stacked = Boolean(opts.stacked ?? opts.stack);
   const cat = { type: 'category', data: categories, ...axisStyle(env), inverse: horizontal };
@@ -126,7 +161,8 @@ function barOrLine(widget: Widget, data: WidgetData, env: ChartEnv, kind: 'bar' 
         smooth: false,
       })),
     },
-    table: plainTable(data, env),
+    table: plainTable(data, env, split(widget, data).dims),
+    pick: indexPick(raw, dim),
   };
 }
 
@@ -144,17 +180,19 @@ function pie(widget: Widget, data: WidgetData, env: ChartEnv, donut: boolean): C
         data: data.rows.map((r) => ({ name: ci >= 0 ? env.label(r[ci], dims[0]) : '', value: toNum(r[mi]) })),
       }],
     },
-    table: plainTable(data, env),
+    table: plainTable(data, env, dims),
+    pick: indexPick(data.rows.map((r) => (ci >= 0 ? r[ci] : null)), ci >= 0 ? dims[0] : undefined),
   };
 }
 
-interface TreeNode { name: string; value: number; children?: TreeNode[] }
+/** A treemap node; keys are the raw values of the dimensions down to it. */
+interface TreeNode { name: string; value: number; keys: Keys; children?: TreeNode[] }
 
 /** Nests rows by their dimensions, in order; leaves carry the metric. */
 export function treeOf(data: WidgetData, dims: string[], metric: string, label: ChartEnv['label']): TreeNode[] {
   const mi = columnIndex(data.columns, metric);
   const idx = dims.map((d) => columnIndex(data.columns, d));
-  const root: TreeNode = { name: '', value: 0, children: [] };
+  const root: TreeNode = { name: '', value: 0, keys: {}, children: [] };
   for (const r of data.rows) {
     let node = root;
     const v = toNum(r[mi]);
@@ -162,7 +200,7 @@ export function treeOf(data: WidgetData, dims: string[], metric: string, label: 
       const name = label(r[i], dims[depth]);
       node.children ??= [];
       let child = node.children.find((c) => c.name === name);
-      if (!child) node.children.push((child = { name, value: 0 }));
+      if (!child) node.children.push((child = { name, value: 0, keys: { ...node.keys, [dims[depth]]: r[i] } }));
       child.value += v;
       node = child;
     });
@@ -170,20 +208,28 @@ export function treeOf(data: WidgetData, dims: string[], metric: string, label: 
   return root.children ?? [];
 }
 
-function treemap(widget: Widget, data: WidgetData, env: ChartEnv): ChartModel {
+/**
+ * A treemap shows the top level; a click drills into a node's children:
+ * on the server along the widget's hierarchy when it has one (drill),
+ * else by zooming into the children the data already holds.
+ */
+function treemap(widget: Widget, data: WidgetData, env: ChartEnv, drill: boolean): ChartModel {
   const { metrics, dims } = split(widget, data);
   const tree = treeOf(data, dims, metrics[0], env.label);
   return {
     option: {
       ...base(env),
       series: [{
-        type: 'treemap', name: widget.title, data: tree, roam: false, nodeClick: 'zoomToNode', leafDepth: dims.length > 1 ? 1 : undefined,
-        breadcrumb: { show: true, itemStyle: { color: env.background, borderColor: env.muted, textStyle: { color: env.text } } },
+        type: 'treemap', name: widget.title, data: tree, roam: false, nodeClick: drill ? false : 'zoomToNode',
+        leafDepth: dims.length > 1 ? 1 : undefined,
+        // Drilling on the server, the widget's own breadcrumb says where it is.
+        breadcrumb: { show: !drill, itemStyle: { color: env.background, borderColor: env.muted, textStyle: { color: env.text } } },
         label: { show: true, formatter: '{b}' }, upperLabel: { show: false },
         levels: [{ itemStyle: { borderColor: env.background, borderWidth: 2, gapWidth: 2 } }, { colorSaturation: [0.35, 0.6], itemStyle: { gapWidth: 1 } }],
       }],
     },
-    table: plainTable(data, env),
+    table: plainTable(data, env, dims),
+    pick: (p) => ((p.data as TreeNode | undefined)?.keys ?? null),
   };
 }
 
@@ -207,6 +253,15 @@ function heatmap(widget: Widget, data: WidgetData, env: ChartEnv): ChartModel {
     table: {
       headers: ['', ...g.xLabels],
       rows: g.yLabels.map((y, yi) => [y, ...g.xLabels.map((_, xi) => env.num(grid.get(`${xi},${yi}`) ?? 0))]),
+      // A table row is a y value; folded axes have no raw value to drill by.
+      keys: g.yLabels.map((_, yi) => (g.yValues && g.yName ? { [g.yName]: g.yValues[yi] } : null)),
+    },
+    pick: (p) => {
+      const [x, y] = (Array.isArray(p.value) ? p.value : p.data) as [number, number] ?? [];
+      const keys: Keys = {};
+      if (g.xValues && g.xName && x !== undefined) keys[g.xName] = g.xValues[x];
+      if (g.yValues && g.yName && y !== undefined) keys[g.yName] = g.yValues[y];
+      return Object.keys(keys).length ? keys : null;
     },
   };
 }
@@ -215,14 +270,14 @@ function heatmap(widget: Widget, data: WidgetData, env: ChartEnv): ChartModel {
 export const chartVizzes = ['bar', 'line', 'area', 'pie', 'donut', 'treemap', 'heatmap'];
 
 /** The chart of a widget, or null for a viz that is not a chart. */
-export function chartModel(widget: Widget, data: WidgetData, env: ChartEnv): ChartModel | null {
+export function chartModel(widget: Widget, data: WidgetData, env: ChartEnv, drill = false): ChartModel | null {
   switch (widget.viz) {
     case 'bar': return barOrLine(widget, data, env, 'bar');
     case 'line': return barOrLine(widget, data, env, 'line');
     case 'area': return barOrLine(widget, data, env, 'area');
     case 'pie': return pie(widget, data, env, false);
     case 'donut': return pie(widget, data, env, true);
-    case 'treemap': return treemap(widget, data, env);
+    case 'treemap': return treemap(widget, data, env, drill);
     case 'heatmap': return heatmap(widget, data, env);
     default: return null;
   }

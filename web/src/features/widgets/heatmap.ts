@@ -22,6 +22,11 @@ export interface HeatmapGrid {
   cells: [number, number, number][];
   min: number;
   max: number;
+  /** The axes' columns and, for an axis not folded, the raw value of each index (drill-down). */
+  xName?: string;
+  yName?: string;
+  xValues?: Value[];
+  yValues?: Value[];
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -48,6 +53,7 @@ export function localParts(v: Value, timeZone = 'UTC'): { weekday: number; hour:
 interface Axis {
   key(v: Value): number | null;
   labels: string[];
+  values?: Value[];
 }
 
 function foldAxis(fold: Fold, timeZone: string, weekdayNames: string[]): Axis {
@@ -60,11 +66,12 @@ function foldAxis(fold: Fold, timeZone: string, weekdayNames: string[]): Axis {
 function categoryAxis(values: Value[], label: (v: Value) => string): Axis {
   const seen = new Map<string, number>();
   const labels: string[] = [];
+  const raw: Value[] = [];
   for (const v of values) {
     const k = JSON.stringify(v);
-    if (!seen.has(k)) { seen.set(k, labels.length); labels.push(label(v)); }
+    if (!seen.has(k)) { seen.set(k, labels.length); labels.push(label(v)); raw.push(v); }
   }
-  return { key: (v) => seen.get(JSON.stringify(v)) ?? null, labels };
+  return { key: (v) => seen.get(JSON.stringify(v)) ?? null, labels, values: raw };
 }
 
 /**
@@ -98,5 +105,6 @@ export function heatmapGrid(data: WidgetData, opts: HeatmapOptions, timeZone: st
   });
   cells.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
   const vals = cells.map((c) => c[2]);
-  return { xLabels: xAxis.labels, yLabels: yAxis.labels, cells, min: vals.length ? Math.min(...vals) : 0, max: vals.length ? Math.max(...vals) : 0 };
+  return { xLabels: xAxis.labels, yLabels: yAxis.labels, cells, min: vals.length ? Math.min(...vals) : 0, max: vals.length ? Math.max(...vals) : 0,
+    xName, yName, xValues: xAxis.values, yValues: yAxis.values };
 }

@@ -35,4 +35,11 @@ describe('makeLabels', () => {
     expect(l.header('spent_at_month')).toBe('Data');
     expect(l.label('2026-11-01T03:00:00Z', 'spent_at_month')).toMatch(/nov.*2026/);
   });
+
+  it('reads a time bucket without alias (a drilled level) by its field_grain column', () => {
+    const drilled: Widget = { ...w, config_json: { ...w.config_json, query: { ...w.config_json.query!, groups: [{ field: 'spent_at', granularity: 'month' }] } } };
+    const l = makeLabels(drilled, 'en', catalog, {});
+    expect(l.header('spent_at_month')).toBe('Spent at');
+    expect(l.label('2026-11-01T03:00:00Z', 'spent_at_month')).toBe('Nov 2026');
+  });
 });

@@ -35,7 +35,8 @@ const granularityFormat: Record<string, Intl.DateTimeFormatOptions> = {
 export function makeLabels(widget: Widget, lang: string, catalog: Catalog | null, names: EntityNames): Labels {
   const q = widget.config_json.query;
   const source = catalog?.sources.find((s) => s.name === q?.source);
-  // A group's column is its alias, by default field_granularity for a time bucket (domain.Group.Alias).
+  // A group's column is its alias, else field_grain for time buckets (a
+  // drilled time level), else its field (domain.Group.Alias).
   const groupOf = (col: string) => q?.groups?.find((g) => (g.as || (g.granularity ? `${g.field}_${g.granularity}` : g.field)) === col);
   const fieldOf = (col: string) => source?.fields.find((f) => f.name === (groupOf(col)?.field ?? col));
   const currency = (widget.config_json.options as { currency?: string } | undefined)?.currency;
