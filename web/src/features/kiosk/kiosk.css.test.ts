@@ -27,6 +27,12 @@ describe('kiosk theme contrast', () => {
     expect(contrast('#777777', '#ffffff')).toBeCloseTo(4.48, 2);
   });
 
+  it('outlines heatmap cells at >= 3:1 on the chart background of every theme', () => {
+    for (const theme of ['light', 'dark'] as const) {
+      expect(contrast(ink[theme].muted, ink[theme].background)).toBeGreaterThanOrEqual(3);
+    }
+  });
+
   it('has text >= 4.5:1 on every background it sits on', () => {
     const text = ['fg', 'muted', 'accent', 'ok', 'warn', 'crit'];
     for (const bg of ['bg', 'card']) {

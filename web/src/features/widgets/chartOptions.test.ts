@@ -85,6 +85,8 @@ describe('chartModel', () => {
       options: { x: 'hour', y: 'day', fold: { x: 'hour_of_day', y: 'weekday' } } });
     const m = chartModel(w, data, env)!;
     expect((m.option as any).series[0].data).toEqual([[9, 0, 3]]);
+    // Every cell outlined in the muted colour, whatever its value's shade.
+    expect((m.option as any).series[0].itemStyle).toEqual({ borderColor: env.muted, borderWidth: 1 });
     expect(m.table.headers).toHaveLength(25);
     expect(m.table.rows[0][0]).toBe('Sun');
     expect(m.table.rows[0][10]).toBe('3');

@@ -248,7 +248,12 @@ function heatmap(widget: Widget, data: WidgetData, env: ChartEnv): ChartModel {
         min: g.min, max: Math.max(g.max, g.min + 1), calculable: true, orient: 'vertical', right: 0, top: 'middle', itemHeight: 100,
         textStyle: { color: env.text }, inRange: { color: [env.scaleLow, env.palette[0]] },
       },
-      series: [{ type: 'heatmap', data: g.cells, label: { show: false }, emphasis: { itemStyle: { borderColor: env.text, borderWidth: 1 } } }],
+      // The scale's low end is close to the background on purpose (few
+      // events look faint), so every cell is outlined in the muted axis
+      // colour (>= 3:1 against the background, WCAG 1.4.11); the values
+      // themselves are in the tooltip and the data table.
+      series: [{ type: 'heatmap', data: g.cells, label: { show: false }, itemStyle: { borderColor: env.muted, borderWidth: 1 },
+        emphasis: { itemStyle: { borderColor: env.text, borderWidth: 2 } } }],
     },
     table: {
       headers: ['', ...g.xLabels],
