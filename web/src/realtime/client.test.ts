@@ -35,12 +35,13 @@ class FakeES {
   close() { this.closed = true; }
 }
 
-function client() {
+/** A client on fakes; no returns to WebSocket unless `probes` are given. */
+function client(probes: number[] = []) {
   const timers: (() => void)[] = [];
   const frames: ServerFrame[] = [];
   const statuses: Status[] = [];
   const c = new RealtimeClient({
-    wsBase: 'ws://h', WebSocket: FakeWS, EventSource: FakeES,
+    wsBase: 'ws://h', WebSocket: FakeWS, EventSource: FakeES, wsProbeMs: probes,
     setTimeout: (fn) => { timers.push(fn); return timers.length; }, clearTimeout: () => {},
     onFrame: (f) => frames.push(f), onStatus: (s) => statuses.push(s),
   });
@@ -179,6 +180,71 @@ describe('RealtimeClient', () => {
     // Events of the old stream no longer count.
     es.native('error', 0);
     expect(statuses.at(-1)).toBe('fallback');
+  });
+
+  it('on SSE, goes back to a WebSocket once one answers, resuming from the last seqs', () => {
+    const delays: number[] = [];
+    const timers: (() => void)[] = [];
+    const frames: ServerFrame[] = [];
+    const statuses: Status[] = [];
+    const c = new RealtimeClient({
+      wsBase: 'ws://h', WebSocket: FakeWS, EventSource: FakeES, wsProbeMs: [100, 200],
+      setTimeout: (fn, ms) => { timers.push(fn); delays.push(ms); return timers.length; }, clearTimeout: () => {},
+      onFrame: (f) => frames.push(f), onStatus: (s) => statuses.push(s),
+    });
+    c.connect();
+    c.subscribe('d1', ['w1']);
+    FakeWS.all[0].fail();
+    timers.shift()!();
+    FakeWS.all[1].fail(); // fallback
+    expect(c.transport).toBe('sse');
+    const es = FakeES.all[0];
+    es.native('open', 1);
+    es.emit(snap);
+    expect(delays.at(-1)).toBe(100); // the first probe is scheduled
+    timers.shift()!();
+    // A proxy still drops the upgrade: the streams stay, the next probe waits longer.
+    FakeWS.all[2].open();
+    expect(FakeWS.all[2].sent).toEqual([{ type: 'PING' }]);
+    FakeWS.all[2].fail();
+    expect(c.transport).toBe('sse');
+    expect(es.closed).toBe(false);
+    expect(statuses.at(-1)).toBe('fallback');
+    expect(delays.at(-1)).toBe(200);
+    timers.shift()!();
+    es.emit({ type: 'delta', widgetId: 'w1', seq: 11, upsert: [['open', 4]], delete: [] } as never);
+    // This one answers: it takes over and resubscribes from seq 11.
+    const probe = FakeWS.all[3];
+    probe.open();
+    probe.recv({ type: 'PONG' });
+    expect(c.transport).toBe('ws');
+    expect(es.closed).toBe(true);
+    expect(statuses.at(-1)).toBe('open');
+    expect(probe.sent.at(-1)).toEqual({ type: 'SUBSCRIBE', dashboardId: 'd1', widgetIds: ['w1'], filters: {}, lastSeq: { w1: 11 } });
+    expect(frames.some((f) => f.type === ('PONG' as never))).toBe(false);
+    probe.recv({ type: 'delta', widgetId: 'w1', seq: 12, upsert: [['open', 5]], delete: [] });
+    expect(frames.at(-1)).toMatchObject({ seq: 12 });
+    // From now on it is the connection: a drop reconnects a WebSocket.
+    probe.fail();
+    timers.shift()!();
+    expect(FakeWS.all).toHaveLength(5);
+    expect(FakeES.all).toHaveLength(1);
+  });
+
+  it('close stops a probe and its timer', () => {
+    const { c, timers } = client([50]);
+    c.connect();
+    c.subscribe('d1', ['w1']);
+    FakeWS.all[0].fail();
+    timers.shift()!();
+    FakeWS.all[1].fail();
+    timers.shift()!(); // the probe opens
+    const probe = FakeWS.all[2];
+    c.close();
+    expect(probe.readyState).toBe(3);
+    probe.open();
+    probe.recv({ type: 'PONG' });
+    expect(c.transport).toBe('sse');
   });
 
   it('starts from snapshots when the filters change', () => {

@@ -2,7 +2,8 @@
 // widget subscriptions, with an automatic fall back to server-sent events
 // when WebSockets fail (a proxy that refuses the upgrade, a network that
 // drops them), reconnection with backoff, and resume from the last seq of
-// every widget so a reconnect only receives what it missed.
+// every widget so a reconnect only receives what it missed; on SSE it keeps
+// trying to go back to a WebSocket, now and then.
 import type { ClientFrame, Filters, ServerFrame } from './frames';
 
 /** What the connection is doing, for the status indicator. */
@@ -49,6 +50,13 @@ export interface ClientOptions {
   now?: () => number;
   /** Delays between reconnection attempts ([500, 1000, 2000, 5000] ms). */
   backoffMs?: number[];
+  /**
+   * While on SSE, delays between attempts to go back to a WebSocket
+   * ([30 s, 1 min, 5 min], the last repeating); [] never tries. A wall
+   * screen that fell back during a network hiccup should not stay on the
+   * fallback for days.
+   */
+  wsProbeMs?: number[];
   setTimeout?: (fn: () => void, ms: number) => Timer;
   clearTimeout?: (t: Timer) => void;
 }
@@ -93,10 +101,14 @@ export class RealtimeClient {
   private ws: SocketLike | null = null;
   private sources = new Map<string, EventSourceLike>();
   private timer: Timer | null = null;
+  private probe: SocketLike | null = null;
+  private probeTimer: Timer | null = null;
+  private probeAttempt = 0;
 
   constructor(opts: ClientOptions) {
     this.o = {
       base: '', wsFailuresBeforeFallback: 2, wsMinLifeMs: 2000, now: () => Date.now(), backoffMs: [500, 1000, 2000, 5000],
+      wsProbeMs: [30_000, 60_000, 300_000],
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (t) => globalThis.clearTimeout(t as number),
       onFrame: () => {}, onStatus: () => {},
       WebSocket: globalThis.WebSocket as unknown as ClientOptions['WebSocket'],
@@ -156,6 +168,9 @@ export class RealtimeClient {
   close(): void {
     this.closed = true;
     if (this.timer) this.o.clearTimeout(this.timer);
+    if (this.probeTimer) this.o.clearTimeout(this.probeTimer);
+    this.probe?.close();
+    this.probe = null;
     this.ws?.close();
     for (const es of this.sources.values()) es.close();
     this.sources.clear();
@@ -180,8 +195,12 @@ export class RealtimeClient {
     this.status(this.attempt ? 'reconnecting' : 'connecting');
     const ws = new this.o.WebSocket!(`${this.o.wsBase}/realtime`);
     this.ws = ws;
-    let openedAt: number | null = null;
-    let received = false;
+    this.wire(ws, null);
+  }
+
+  /** The handlers of the WebSocket in use (openedAt: it is already open). */
+  private wire(ws: SocketLike, openedAt: number | null): void {
+    let received = openedAt !== null;
     ws.onopen = () => {
       openedAt = this.o.now();
       this.attempt = 0;
@@ -202,7 +221,9 @@ export class RealtimeClient {
       else if (lived >= this.o.wsMinLifeMs) this.wsFailures = 0;
       if (this.wsFailures >= this.o.wsFailuresBeforeFallback) {
         this.mode = 'sse';
+        this.probeAttempt = 0;
         this.openSSE();
+        this.scheduleProbe();
         return;
       }
       this.retry(() => this.openWS());
@@ -214,6 +235,52 @@ export class RealtimeClient {
     this.attempt++;
     this.status('reconnecting');
     this.timer = this.o.setTimeout(() => { this.timer = null; if (!this.closed) fn(); }, d);
+  }
+
+  /** On SSE: tries a WebSocket again later. */
+  private scheduleProbe(): void {
+    const delays = this.o.wsProbeMs;
+    if (!delays.length || this.closed || this.mode !== 'sse' || this.probeTimer || this.probe) return;
+    const d = delays[Math.min(this.probeAttempt, delays.length - 1)];
+    this.probeAttempt++;
+    this.probeTimer = this.o.setTimeout(() => {
+      this.probeTimer = null;
+      if (!this.closed && this.mode === 'sse') this.probeWS();
+    }, d);
+  }
+
+  /**
+   * A WebSocket opened beside the SSE streams; it takes over only once the
+   * server answered on it (a PONG), so a proxy that accepts upgrades and
+   * drops them never costs the working streams.
+   */
+  private probeWS(): void {
+    const ws = new this.o.WebSocket!(`${this.o.wsBase}/realtime`);
+    this.probe = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'PING' } satisfies ClientFrame));
+    ws.onmessage = () => {
+      if (this.probe !== ws) return;
+      this.probe = null;
+      if (this.closed || this.mode !== 'sse') { ws.close(); return; }
+      // Back on WebSocket: the streams close and every dashboard is
+      // subscribed again from the last seqs, so only what was missed comes.
+      this.mode = 'ws';
+      this.wsFailures = 0;
+      this.attempt = 0;
+      this.probeAttempt = 0;
+      for (const es of this.sources.values()) es.close();
+      this.sources.clear();
+      if (this.timer) { this.o.clearTimeout(this.timer); this.timer = null; }
+      this.ws = ws;
+      this.wire(ws, this.o.now());
+      this.status('open');
+      for (const id of this.subs.keys()) this.sendSubscribe(id);
+    };
+    ws.onclose = () => {
+      if (this.probe !== ws) return;
+      this.probe = null;
+      this.scheduleProbe();
+    };
   }
 
   private openSSE(): void {
