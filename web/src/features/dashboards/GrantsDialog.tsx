@@ -49,6 +49,7 @@ export function GrantsDialog({ dashboard: d, onClose }: { dashboard: Dashboard; 
 
   async function add(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     const s = parseSubject(subject);
     if (!s) { setError({ control: 'subject', message: t('grants.chooseRequired') }); pickerRef.current?.focus(); return; }
     setBusy(true);
@@ -126,7 +127,8 @@ export function GrantsDialog({ dashboard: d, onClose }: { dashboard: Dashboard; 
         {errorOf('role')}
         <p className="error" role="alert">{error && !error.control ? error.message : ''}</p>
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>{t('grants.add')}</button>
+          {/* Never disabled: a disabled button drops the keyboard focus out of the dialog. */}
+          <button type="submit" className="primary" aria-busy={busy}>{t('grants.add')}</button>
         </div>
       </form>
       <h3 id="grants-current">{t('grants.current')}</h3>
