@@ -26,7 +26,9 @@ import (
 //
 // Every change is audited in the transaction that makes it, as
 // dashboard.grant_create, dashboard.grant_update or dashboard.grant_delete
-// on the dashboard.
+// on the dashboard. After the commit the listener hears the dashboard
+// changed, so open views re-read it (and a revoked viewer's re-read is
+// refused). Live feeds already subscribed are not re-authorised here.
 
 // GrantJSON is a grant on a dashboard, with its subject's display name.
 type GrantJSON struct {
