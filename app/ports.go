@@ -94,6 +94,8 @@ type MetaWriter interface {
 	CreateCostCenter(ctx context.Context, c *domain.CostCenter) error
 
 	CreateGrant(ctx context.Context, g *domain.Grant) error
+	// UpdateGrantRole changes the role of a grant; subject and object stay.
+	UpdateGrantRole(ctx context.Context, tenantID, id string, role domain.GrantRole) error
 	DeleteGrant(ctx context.Context, tenantID, id string) error
 
 	CreateScopePolicy(ctx context.Context, p *domain.ScopePolicy) error

@@ -114,6 +114,16 @@ var mutations = []mutation{
 		s.newWidget(admin, d, countByCustomer)
 		return "/api/dashboards/" + d + "/duplicate", nil, admin
 	}, false},
+	{"POST", "/api/dashboards/:id/grants", "dashboard.grant_create", func(s *stack, admin string) (string, any, string) {
+		return "/api/dashboards/" + s.newDashboard(admin, "NOC") + "/grants",
+			map[string]any{"subject_type": "user", "subject_id": s.newUser(admin, "g@alpha.example"), "role": "viewer"}, admin
+	}, false},
+	{"DELETE", "/api/dashboards/:id/grants/:grant", "dashboard.grant_delete", func(s *stack, admin string) (string, any, string) {
+		d := s.newDashboard(admin, "NOC")
+		g := s.mustCreate(admin, "/api/dashboards/"+d+"/grants",
+			map[string]any{"subject_type": "user", "subject_id": s.newUser(admin, "g@alpha.example"), "role": "editor"})
+		return "/api/dashboards/" + d + "/grants/" + g, nil, admin
+	}, false},
 	{"POST", "/api/widgets", "widget.create", func(s *stack, admin string) (string, any, string) {
 		return "/api/widgets", widgetBody(s.newDashboard(admin, "NOC"), countByCustomer), admin
 	}, false},

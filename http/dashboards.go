@@ -26,6 +26,10 @@ func (s *Server) dashboardRoutes(r *route.RouterGroup) {
 	r.DELETE("/dashboards/:id", s.deleteDashboard)
 	r.POST("/dashboards/:id/duplicate", s.duplicateDashboard)
 	r.GET("/dashboards/:id/view", s.viewDashboard)
+	r.GET("/dashboards/:id/grants", s.listGrants)
+	r.POST("/dashboards/:id/grants", s.createGrant)
+	r.DELETE("/dashboards/:id/grants/:grant", s.deleteGrant)
+	r.GET("/dashboards/:id/grant-subjects", s.grantSubjects)
 	r.POST("/widgets", s.createWidget)
 	r.PUT("/widgets/:id", s.updateWidget)
 	r.DELETE("/widgets/:id", s.deleteWidget)
@@ -312,4 +316,43 @@ func (s *Server) deleteWidget(ctx context.Context, c *hz.RequestContext) {
 		return
 	}
 	c.Status(204)
+}
+
+// listGrants serves a dashboard's grants to those who may edit it.
+func (s *Server) listGrants(ctx context.Context, c *hz.RequestContext) {
+	gs, err := s.deps.Dashboards.ListGrants(ctx, principalFrom(ctx), c.Param("id"))
+	s.respond(ctx, c, 200, itemsJSON[app.GrantJSON]{Items: gs}, err)
+}
+
+type grantRequest struct {
+	SubjectType string `json:"subject_type"`
+	SubjectID   string `json:"subject_id"`
+	Role        string `json:"role"`
+}
+
+// createGrant gives a user or team a role: 201 for a new grant, 200 when
+// the subject's existing grant only changed role.
+func (s *Server) createGrant(ctx context.Context, c *hz.RequestContext) {
+	var req grantRequest
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(ctx, c, s.log, err)
+		return
+	}
+	g, created, err := s.deps.Dashboards.Grant(ctx, principalFrom(ctx), c.Param("id"), app.GrantCmd(req))
+	status := 200
+	if created {
+		status = 201
+	}
+	s.respond(ctx, c, status, g, err)
+}
+
+func (s *Server) deleteGrant(ctx context.Context, c *hz.RequestContext) {
+	err := s.deps.Dashboards.Revoke(ctx, principalFrom(ctx), c.Param("id"), c.Param("grant"))
+	s.respond(ctx, c, 204, nil, err)
+}
+
+// grantSubjects serves ?q=: the users and teams a grant may be given to.
+func (s *Server) grantSubjects(ctx context.Context, c *hz.RequestContext) {
+	out, err := s.deps.Dashboards.GrantSubjectsFor(ctx, principalFrom(ctx), c.Param("id"), c.Query("q"))
+	s.respond(ctx, c, 200, out, err)
 }

@@ -41,8 +41,9 @@ func (s *stack) userWithRole(admin, email, role string) (string, string) {
 	return id, s.login(email, "long-enough-pw")
 }
 
-// grant gives subject a role on dashboard d, straight in the store (the
-// grants API comes with sharing).
+// grant gives subject a role on dashboard d straight in the store, so
+// tests of listing and RBAC do not depend on the grants API (grants_test.go
+// tests that API).
 func (s *stack) grant(d string, st domain.SubjectType, subject string, role domain.GrantRole) {
 	s.t.Helper()
 	g, err := domain.NewGrant(app.NewID(), s.tenant, domain.ObjectDashboard, d, st, subject, role, time.Now())

@@ -147,6 +147,16 @@ func testGrants(t *testing.T, f *fixture) {
 		})
 	}
 
+	// A role change keeps the grant; another tenant cannot change it.
+	f.wantTx(domain.CodeNotFound, "", func(tx app.MetaTx) error { return tx.UpdateGrantRole(f.ctx, b.ID, g2.ID, domain.GrantEditor) })
+	f.must(func(tx app.MetaTx) error { return tx.UpdateGrantRole(f.ctx, a.ID, g2.ID, domain.GrantEditor) })
+	got, err = f.s.GetGrant(f.ctx, a.ID, g2.ID)
+	check(t, err)
+	changed := *g2
+	changed.Role = domain.GrantEditor
+	wantEqual(t, "UpdateGrantRole", got, &changed)
+	f.wantTx(domain.CodeNotFound, "", func(tx app.MetaTx) error { return tx.UpdateGrantRole(f.ctx, a.ID, newID(), domain.GrantViewer) })
+
 	f.wantTx(domain.CodeNotFound, "", func(tx app.MetaTx) error { return tx.DeleteGrant(f.ctx, b.ID, g1.ID) })
 	f.must(func(tx app.MetaTx) error { return tx.DeleteGrant(f.ctx, a.ID, g1.ID) })
 	f.wantTx(domain.CodeNotFound, "", func(tx app.MetaTx) error { return tx.DeleteGrant(f.ctx, a.ID, g1.ID) })

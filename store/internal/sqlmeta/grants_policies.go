@@ -50,6 +50,12 @@ func (x *Tx) CreateGrant(ctx context.Context, g *domain.Grant) error {
 	return nil
 }
 
+// UpdateGrantRole changes the role of the grant id of tenantID.
+func (x *Tx) UpdateGrantRole(ctx context.Context, tenantID, id string, role domain.GrantRole) error {
+	return x.affectOne(ctx, "grant", "update grant "+id,
+		"UPDATE grants SET role = ? WHERE tenant_id = ? AND id = ?", string(role), tenantID, id)
+}
+
 // DeleteGrant removes the grant id of tenantID.
 func (x *Tx) DeleteGrant(ctx context.Context, tenantID, id string) error {
 	return x.affectOne(ctx, "grant", "delete grant "+id,

@@ -127,3 +127,21 @@ export interface DashboardView {
 
 /** An entity of the filter bar (customer, site, team, ...). */
 export interface Entity { id: string; name: string; customer_id?: string; code?: string }
+
+/** A user's or team's role on a dashboard, besides its owner (R5.2). */
+export type GrantRole = 'viewer' | 'editor';
+export type SubjectType = 'user' | 'team';
+
+/** A grant on a dashboard, with its subject's name. */
+export interface Grant {
+  id: string;
+  dashboard_id: string;
+  subject_type: SubjectType;
+  subject_id: string;
+  subject_name: string;
+  role: GrantRole;
+  created_at: string;
+}
+
+/** Who a grant may be given to: ids and names of the dashboard's tenant. */
+export interface GrantSubjects { users: Entity[]; teams: Entity[] }

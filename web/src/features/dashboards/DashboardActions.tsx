@@ -1,5 +1,6 @@
 // The open dashboard's own actions in its header: settings (name,
-// description, audience), duplicate (opens the copy) and delete (after a
+// description, audience), sharing with people and teams (owner and admins:
+// GrantsDialog), duplicate (opens the copy) and delete (after a
 // confirmation, back to the list). A 409 reloads the dashboard and says so.
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -11,6 +12,7 @@ import { useI18n } from '../../i18n/I18n';
 import { useSession } from '../session/session';
 import { dashboardsAPI } from './api';
 import { changedFields, DashboardForm, fieldsOf } from './DashboardForm';
+import { GrantsDialog } from './GrantsDialog';
 
 export function DashboardActions({ dashboard: d, onChanged, onConflict }: {
   dashboard: Dashboard;
@@ -23,8 +25,9 @@ export function DashboardActions({ dashboard: d, onChanged, onConflict }: {
   const { me } = useSession();
   const announce = useAnnounce();
   const navigate = useNavigate();
-  const [open, setOpen] = useState<'settings' | 'delete' | null>(null);
+  const [open, setOpen] = useState<'settings' | 'share' | 'delete' | null>(null);
   const [failure, setFailure] = useState('');
+  // Deleting and changing grants both need the manage right: owner or admin.
   const mayDelete = d.owner_id === me?.user.id || me?.user.role === 'admin';
 
   function conflict(e: unknown): boolean {
@@ -61,6 +64,7 @@ export function DashboardActions({ dashboard: d, onChanged, onConflict }: {
     <>
       <div className="actions" role="group" aria-label={t('dashboard.actions')}>
         <button type="button" onClick={() => { setFailure(''); setOpen('settings'); }}>{t('dashboards.settings')}</button>
+        {mayDelete && <button type="button" onClick={() => { setFailure(''); setOpen('share'); }}>{t('grants.share')}</button>}
         <button type="button" onClick={duplicate}>{t('dashboards.duplicate')}</button>
         {mayDelete && <button type="button" className="danger" onClick={() => setOpen('delete')}>{t('dashboards.delete')}</button>}
       </div>
@@ -79,6 +83,7 @@ export function DashboardActions({ dashboard: d, onChanged, onConflict }: {
           }} />
         </Dialog>
       )}
+      {open === 'share' && <GrantsDialog dashboard={d} onClose={() => setOpen(null)} />}
       {open === 'delete' && (
         <Dialog title={t('dashboards.deleteTitle', { name: d.name })} onClose={() => setOpen(null)}>
           <p>{t('dashboards.deleteConfirm')}</p>

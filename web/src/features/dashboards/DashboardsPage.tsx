@@ -1,5 +1,5 @@
 // The dashboards list: tabs mine / my teams' / all, search, create,
-// rename, duplicate, delete.
+// rename, share with people and teams, duplicate, delete.
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAnnounce } from '../../app/Announcer';
@@ -10,11 +10,12 @@ import { useI18n } from '../../i18n/I18n';
 import { useSession } from '../session/session';
 import { dashboardsAPI, type Tab } from './api';
 import { changedFields, DashboardForm, fieldsOf } from './DashboardForm';
+import { GrantsDialog } from './GrantsDialog';
 import { PAGE_SIZE, useDashboardList } from './useDashboardList';
 
 const TABS: Tab[] = ['mine', 'team', 'tenant'];
 
-type Editing = { kind: 'create' } | { kind: 'rename'; d: Dashboard } | { kind: 'delete'; d: Dashboard } | null;
+type Editing = { kind: 'create' } | { kind: 'rename'; d: Dashboard } | { kind: 'share'; d: Dashboard } | { kind: 'delete'; d: Dashboard } | null;
 
 export function DashboardsPage() {
   const { t, dateTime } = useI18n();
@@ -102,7 +103,10 @@ export function DashboardsPage() {
                           return t('dashboards.duplicated', { name: copy.name });
                         }).catch(() => {})}>{t('dashboards.duplicate')}</button>
                         {(d.owner_id === me?.user.id || me?.user.role === 'admin') && (
-                          <button type="button" className="danger" onClick={() => setEditing({ kind: 'delete', d })}>{t('dashboards.delete')}</button>
+                          <>
+                            <button type="button" onClick={() => setEditing({ kind: 'share', d })}>{t('grants.share')}</button>
+                            <button type="button" className="danger" onClick={() => setEditing({ kind: 'delete', d })}>{t('dashboards.delete')}</button>
+                          </>
                         )}
                       </div>
                     )}
@@ -137,6 +141,7 @@ export function DashboardsPage() {
           })} />
         </Dialog>
       )}
+      {editing?.kind === 'share' && <GrantsDialog dashboard={editing.d} onClose={() => setEditing(null)} />}
       {editing?.kind === 'delete' && (
         <Dialog title={t('dashboards.deleteTitle', { name: editing.d.name })} onClose={() => setEditing(null)}>
           <p>{t('dashboards.deleteConfirm')}</p>

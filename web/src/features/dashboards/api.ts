@@ -1,6 +1,6 @@
 // The dashboards API (docs/api.md, "Dashboards and widgets").
 import { queryString, request } from '../../api/http';
-import type { Dashboard, DashboardList, DashboardView, Entity, LayoutJSON } from '../../api/types';
+import type { Dashboard, DashboardList, DashboardView, Entity, Grant, GrantRole, GrantSubjects, LayoutJSON, SubjectType } from '../../api/types';
 import type { Filters } from '../../realtime/frames';
 
 export type Tab = 'mine' | 'team' | 'tenant';
@@ -24,6 +24,23 @@ export const dashboardsAPI = {
   },
   view(id: string, filters: Filters, signal?: AbortSignal) {
     return request<DashboardView>('GET', `/api/dashboards/${encodeURIComponent(id)}/view` + queryString(filters), { signal });
+  },
+};
+
+/** A dashboard's grants (docs/api.md): listed to its editors, changed by its owner or an admin. */
+export const grantsAPI = {
+  list(dashboardID: string, signal?: AbortSignal) {
+    return request<{ items: Grant[] }>('GET', `/api/dashboards/${encodeURIComponent(dashboardID)}/grants`, { signal });
+  },
+  /** Grants a role; for a subject that already has one, changes its role (same grant). */
+  grant(dashboardID: string, body: { subject_type: SubjectType; subject_id: string; role: GrantRole }) {
+    return request<Grant>('POST', `/api/dashboards/${encodeURIComponent(dashboardID)}/grants`, { body });
+  },
+  revoke(dashboardID: string, grantID: string) {
+    return request<void>('DELETE', `/api/dashboards/${encodeURIComponent(dashboardID)}/grants/${encodeURIComponent(grantID)}`);
+  },
+  subjects(dashboardID: string, q: string, signal?: AbortSignal) {
+    return request<GrantSubjects>('GET', `/api/dashboards/${encodeURIComponent(dashboardID)}/grant-subjects` + queryString({ q }), { signal });
   },
 };
 

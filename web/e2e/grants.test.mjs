@@ -1,0 +1,170 @@
+// End-to-end test of sharing a dashboard with people and teams (R5.2) on a
+// real `reportsd serve --demo` in headless Debian chromium: the demo admin
+// creates a private dashboard, which the demo viewer (Vera Viewer, signed
+// in in a second browser profile) does not see; the admin gives her view
+// access from the dashboard's header; she then finds it in her list and
+// opens it; the admin removes her access from the dashboards list (after
+// confirming); she no longer sees it, and its address answers not found.
+// axe-core finds no WCAG 2.1 A/AA violation in any state; screenshots go
+// to e2e/artifacts/ (ignored by git).
+//   REPORTSD=$PWD/../bin/reportsd node --test e2e/grants.test.mjs
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { axeViolations, launch } from './browser.mjs';
+import { ADMIN, apiClient, PASSWORD, startServer } from './server.mjs';
+
+const bin = process.env.REPORTSD ?? fileURLToPath(new URL('../../bin/reportsd', import.meta.url));
+const shots = fileURLToPath(new URL('./artifacts/', import.meta.url));
+mkdirSync(shots, { recursive: true });
+
+const NAME = 'Painel privado e2e';
+const VIEWER = 'viewer@acme.example';
+const VIEWER_NAME = 'Vera Viewer';
+const TITLE = `Compartilhar “${NAME}” com pessoas e equipes`;
+let server, api, adminBrowser, viewerBrowser, admin, viewer, dashboardId;
+const pageErrors = [];
+
+before(async () => {
+  server = await startServer(bin);
+  api = await apiClient(server.base);
+  // Two browser profiles: two people signed in at once, cookies apart.
+  adminBrowser = await launch();
+  viewerBrowser = await launch();
+  admin = await adminBrowser.ctx.newPage();
+  viewer = await viewerBrowser.ctx.newPage();
+  for (const p of [admin, viewer]) p.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  await adminBrowser?.close();
+  await viewerBrowser?.close();
+  await server?.stop();
+});
+
+async function noViolations(page, name) {
+  const v = await axeViolations(page);
+  await page.screenshot({ path: `${shots}grants-${name}.png`, fullPage: true });
+  assert.deepEqual(v, [], `axe on ${name}`);
+}
+
+async function signIn(page, email) {
+  await page.goto(server.base + '/');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
+}
+
+/** The viewer's list, searched for the dashboard: its link, or the empty state. */
+async function viewerSearches() {
+  await viewer.goto(server.base + '/ui/dashboards');
+  await viewer.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
+  const searched = viewer.waitForResponse((r) => r.url().includes('/api/dashboards?') && r.url().includes('q='));
+  await viewer.getByLabel('Buscar painéis').fill(NAME);
+  const { total } = await (await searched).json();
+  await viewer.getByRole('status').filter({ hasText: `${total} painel(is)` }).waitFor();
+  return total;
+}
+
+test('the admin creates a private dashboard the viewer does not see', async () => {
+  await signIn(admin, ADMIN);
+  await admin.getByRole('button', { name: 'Novo painel' }).click();
+  const dlg = admin.getByRole('dialog', { name: 'Novo painel' });
+  await dlg.getByLabel('Nome').fill(NAME);
+  await dlg.getByLabel('Visibilidade').selectOption('private');
+  await dlg.getByRole('button', { name: 'Salvar' }).click();
+  await admin.getByRole('heading', { name: NAME, level: 1 }).waitFor();
+  dashboardId = /\/ui\/dashboards\/([^/?]+)/.exec(admin.url())[1];
+  assert.equal((await api('GET', `/api/dashboards/${dashboardId}`)).body.visibility, 'private');
+
+  await signIn(viewer, VIEWER);
+  assert.equal(await viewerSearches(), 0, 'a private dashboard is listed to the viewer');
+  assert.equal(await viewer.getByRole('link', { name: NAME }).count(), 0);
+  await noViolations(viewer, '01-viewer-before');
+});
+
+test('the admin gives the viewer view access from the dashboard header', async () => {
+  await admin.getByRole('group', { name: 'Ações do painel' }).getByRole('button', { name: 'Compartilhar' }).click();
+  const dlg = admin.getByRole('dialog', { name: TITLE });
+  await dlg.getByText('Ninguém recebeu acesso específico ainda.').waitFor();
+  // The search field has the focus; the picker lists the tenant's people and teams.
+  assert.equal(await dlg.getByLabel('Buscar pessoas e equipes').evaluate((el) => el === document.activeElement), true);
+  await dlg.getByLabel('Pessoa ou equipe').locator('option', { hasText: VIEWER_NAME }).waitFor({ state: 'attached' });
+  await noViolations(admin, '02-share-empty');
+
+  // Nothing picked: the problem shows at the picker.
+  await dlg.getByRole('button', { name: 'Conceder acesso' }).click();
+  await dlg.getByText('Escolha uma pessoa ou equipe.').waitFor();
+  assert.equal(await dlg.getByLabel('Pessoa ou equipe').getAttribute('aria-invalid'), 'true');
+  await noViolations(admin, '03-share-error');
+
+  // By keyboard: search, pick Vera, keep "Pode ver", give access.
+  await dlg.getByLabel('Buscar pessoas e equipes').focus();
+  await admin.keyboard.type('vera');
+  await admin.waitForFunction(() => document.querySelectorAll('#grant-subject option').length === 2);
+  await dlg.getByLabel('Pessoa ou equipe').selectOption({ label: VIEWER_NAME });
+  assert.equal(await dlg.getByLabel('Papel').inputValue(), 'viewer');
+  await dlg.getByRole('button', { name: 'Conceder acesso' }).focus();
+  await admin.keyboard.press('Enter');
+  const table = dlg.getByRole('table', { name: 'Com acesso' });
+  await table.getByRole('rowheader', { name: VIEWER_NAME }).waitFor();
+  assert.equal(await table.getByLabel(`Papel de ${VIEWER_NAME}`).inputValue(), 'viewer');
+  await noViolations(admin, '04-share-granted');
+
+  const grants = (await api('GET', `/api/dashboards/${dashboardId}/grants`)).body.items;
+  assert.equal(grants.length, 1);
+  assert.equal(grants[0].subject_name, VIEWER_NAME);
+  assert.equal(grants[0].role, 'viewer');
+  const audit = (await api('GET', '/api/audit?action=dashboard.grant_create&limit=5')).body.items;
+  assert.ok(audit.some((a) => a.object_id === dashboardId), 'the grant is audited');
+
+  // The focus stayed in the dialog: Escape closes it.
+  assert.equal(await dlg.evaluate((el) => el.contains(document.activeElement)), true, 'the focus left the dialog');
+  await admin.keyboard.press('Escape');
+  await dlg.waitFor({ state: 'detached' });
+});
+
+test('the viewer now finds the dashboard in her list and opens it', async () => {
+  assert.equal(await viewerSearches(), 1);
+  const link = viewer.getByRole('link', { name: NAME });
+  await link.waitFor();
+  await noViolations(viewer, '05-viewer-granted-list');
+  await link.click();
+  await viewer.getByRole('heading', { name: NAME, level: 1 }).waitFor();
+  await viewer.getByText('Este painel ainda não tem widgets.').waitFor();
+  // A viewer gets no share or settings controls.
+  assert.equal(await viewer.getByRole('button', { name: 'Compartilhar' }).count(), 0);
+  await noViolations(viewer, '06-viewer-opens');
+});
+
+test('the admin removes the access from the list, after confirming', async () => {
+  await admin.goto(server.base + '/ui/dashboards');
+  await admin.getByLabel('Buscar painéis').fill(NAME);
+  const card = admin.getByRole('listitem').filter({ has: admin.getByRole('link', { name: NAME }) });
+  await card.getByRole('button', { name: 'Compartilhar' }).click();
+  const dlg = admin.getByRole('dialog', { name: TITLE });
+  const table = dlg.getByRole('table', { name: 'Com acesso' });
+  await table.getByRole('button', { name: `Remover o acesso de ${VIEWER_NAME}` }).click();
+  const confirm = table.getByRole('button', { name: 'Sim, remover' });
+  assert.equal(await confirm.evaluate((el) => el === document.activeElement), true, 'the confirmation takes the focus');
+  await noViolations(admin, '07-revoke-confirm');
+  await admin.keyboard.press('Enter');
+  await dlg.getByText('Ninguém recebeu acesso específico ainda.').waitFor();
+  await noViolations(admin, '08-revoked');
+  assert.deepEqual((await api('GET', `/api/dashboards/${dashboardId}/grants`)).body.items, []);
+  await dlg.getByRole('button', { name: 'Fechar' }).click();
+  await dlg.waitFor({ state: 'detached' });
+});
+
+test('the viewer no longer sees the dashboard', async () => {
+  assert.equal(await viewerSearches(), 0, 'a revoked dashboard is still listed');
+  assert.equal(await viewer.getByRole('link', { name: NAME }).count(), 0);
+  await noViolations(viewer, '09-viewer-revoked-list');
+  await viewer.goto(`${server.base}/ui/dashboards/${dashboardId}`);
+  await viewer.getByRole('alert').filter({ hasText: /not found|não encontrad/i }).first().waitFor();
+  assert.equal(await viewer.getByRole('heading', { name: NAME, level: 1 }).count(), 0);
+  await noViolations(viewer, '10-viewer-revoked-open');
+  assert.deepEqual(pageErrors, []);
+});
