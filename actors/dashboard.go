@@ -14,16 +14,23 @@ type (
 	}
 	dashLeave struct{ sess *actor.PID }
 	dashFrame struct {
-		frame  Frame
-		banner bool
+		dashboardID string
+		frame       Frame
+		banner      bool
 	}
 	dashIdleCheck struct{}
 )
 
 // dashShared survives a restart: the sessions watching and the banner.
 type dashShared struct {
-	sessions map[string]*outbox
+	sessions map[string]dashSession
 	banner   *Frame
+}
+
+// dashSession is a session watching the dashboard.
+type dashSession struct {
+	pid *actor.PID
+	out *outbox
 }
 
 // dashboard is the DashboardActor of one open dashboard on this node: it
@@ -38,7 +45,7 @@ type dashboard struct {
 }
 
 func newDashboard(rt *Realtime, key string) actor.Producer {
-	shared := &dashShared{sessions: map[string]*outbox{}}
+	shared := &dashShared{sessions: map[string]dashSession{}}
 	return func() actor.Receiver { return &dashboard{rt: rt, key: key, shared: shared} }
 }
 
@@ -50,7 +57,7 @@ func (d *dashboard) Receive(c *actor.Context) {
 			d.idle.Stop()
 		}
 	case dashJoin:
-		d.shared.sessions[m.sess.GetID()] = m.out
+		d.shared.sessions[m.sess.GetID()] = dashSession{pid: m.sess, out: m.out}
 		if d.idle != nil {
 			d.idle.Stop()
 			d.idle = nil
@@ -73,8 +80,14 @@ func (d *dashboard) Receive(c *actor.Context) {
 		if m.banner {
 			d.shared.banner = &m.frame
 		}
-		for _, out := range d.shared.sessions {
-			out.push(outItem{f: m.frame})
+		for _, s := range d.shared.sessions {
+			s.out.push(outItem{f: m.frame})
+			if !m.banner {
+				// The definition changed, and with it perhaps who may see
+				// it (visibility, grants): each session checks its widgets
+				// of this dashboard again.
+				c.Send(s.pid, sessRecheck{dashboardID: m.dashboardID})
+			}
 		}
 	}
 }

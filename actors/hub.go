@@ -201,7 +201,7 @@ func (h *hub) dashboard(c *actor.Context, m hubDashboard) {
 	if !ok {
 		return // nobody watches it on this node
 	}
-	c.Send(pid, dashFrame{frame: m.frame, banner: m.banner})
+	c.Send(pid, dashFrame{dashboardID: m.dashboardID, frame: m.frame, banner: m.banner})
 }
 
 // spawnChild spawns a supervised child with the System's restart budget.

@@ -261,3 +261,43 @@ func TestRealtimeRawFramesAreDecodedBySession(t *testing.T) {
 		t.Errorf("resolved %v, want w1 with the decoded filters", f.resolved)
 	}
 }
+
+// A viewer who loses a dashboard (grant revoked, visibility narrowed)
+// while watching it stops getting its data as soon as the change is
+// announced; widgets still allowed go on.
+func TestRealtimeDashboardChangeDropsWidgetsTheViewerLost(t *testing.T) {
+	t.Parallel()
+	f := newRTFixture(t, RealtimeConfig{Coalesce: 5 * time.Millisecond})
+	s, rec := f.open(t)
+	subscribe(s, nil, "w1", "w2")
+	rec.waitFor(t, "snapshots", func(fs []map[string]any) bool { return len(fs) == 2 })
+
+	f.mu.Lock()
+	f.denied["w1"] = true
+	f.mu.Unlock()
+	f.rt.DashboardChanged("acme", "d1")
+	fs := rec.waitFor(t, "dashboard frame and error", func(fs []map[string]any) bool {
+		return len(framesOf(fs, app.FrameDashboard, "")) == 1 && len(framesOf(fs, app.FrameError, "w1")) == 1
+	})
+	if e := framesOf(fs, app.FrameError, "w1")[0]; e["code"] != "not_found" {
+		t.Errorf("lost widget got %v, want not_found", e)
+	}
+	f.tables["w1"].add("open", 1)
+	f.tables["w2"].add("open", 1)
+	f.notice()
+	rec.waitFor(t, "w2 delta", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameDelta, "w2")) == 1 })
+	if d := framesOf(rec.all(), app.FrameDelta, "w1"); len(d) != 0 {
+		t.Errorf("the lost widget still got %v", d)
+	}
+	// A banner is not a definition change: nothing is resolved again.
+	f.mu.Lock()
+	f.resolved = nil
+	f.mu.Unlock()
+	f.rt.Banner("acme", "d1", "warning", "maintenance tonight")
+	rec.waitFor(t, "banner", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameBanner, "")) == 1 })
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.resolved) != 0 {
+		t.Errorf("a banner re-resolved %v", f.resolved)
+	}
+}

@@ -54,6 +54,9 @@ type (
 	sessResync      struct{ widgets []string }
 	sessBeat        struct{}
 	sessResubscribe struct{}
+	// sessRecheck: a dashboard's definition changed; its widgets are
+	// resolved again and those the viewer may no longer see are dropped.
+	sessRecheck struct{ dashboardID string }
 )
 
 // sessSub is one widget subscription of a session: what resolves its feed
@@ -229,8 +232,27 @@ func (a *sessionActor) Receive(c *actor.Context) {
 		for d := range a.dash {
 			c.Send(a.s.rt.hub, hubJoin{tenantID: a.p.TenantID, dashboardID: d, sess: c.PID(), out: a.s.out})
 		}
+	case sessRecheck:
+		a.recheck(c, m.dashboardID)
 	case sessBeat:
 		a.beat(c)
+	}
+}
+
+// recheck resolves the session's widgets of a dashboard again after its
+// definition changed: a widget the viewer lost (a grant revoked, the
+// visibility narrowed, the widget deleted) gets an error frame and no more
+// data. Widgets still allowed keep their feed; the client, told by the
+// dashboard frame, re-subscribes to what the new definition holds.
+func (a *sessionActor) recheck(c *actor.Context, dashboardID string) {
+	for w, sub := range a.subs {
+		if sub.dashboardID != dashboardID {
+			continue
+		}
+		if _, err := a.s.rt.resolve(c.Context(), a.p, dashboardID, w, sub.filters); err != nil {
+			a.s.out.push(outItem{f: frameOf(errorFrame(err, w))})
+			a.unsubscribe(c, w)
+		}
 	}
 }
 

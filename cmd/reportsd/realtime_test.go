@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -297,5 +298,90 @@ func TestRealtimeOnTheDemoDashboard(t *testing.T) {
 			t.Fatalf("resume sent %s %v, want only missed deltas", typ, data)
 		}
 		sp.apply(t, data)
+	}
+}
+
+// TestRealtimeRevokedGrantStopsTheFeed: a viewer watching a private
+// dashboard through a grant stops receiving its data the moment the grant
+// is revoked, on the running server.
+func TestRealtimeRevokedGrantStopsTheFeed(t *testing.T) {
+	e := startDemo(t)
+	var d, w struct{ ID string }
+	if code := e.call("POST", "/api/dashboards", map[string]any{"name": "Private ops", "visibility": "private", "realtime_enabled": true}, &d); code != 201 {
+		t.Fatalf("create dashboard: %d", code)
+	}
+	if code := e.call("POST", "/api/widgets", map[string]any{"dashboard_id": d.ID, "type": "kpi", "viz": "kpi", "title": "Open",
+		"config_json": map[string]any{"query": map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"}},
+			"filters": []any{map[string]any{"field": "status", "op": "==", "value": "open"}}}}}, &w); code != 201 {
+		t.Fatalf("create widget: %d", code)
+	}
+	var users struct {
+		Items []struct{ ID, Email string } `json:"items"`
+	}
+	e.call("GET", "/api/users", nil, &users)
+	viewerID := ""
+	for _, u := range users.Items {
+		if u.Email == "viewer@acme.example" {
+			viewerID = u.ID
+		}
+	}
+	var g struct{ ID string }
+	if code := e.call("POST", "/api/dashboards/"+d.ID+"/grants", map[string]any{"subject_type": "user", "subject_id": viewerID, "role": "viewer"}, &g); code != 201 {
+		t.Fatalf("grant: %d", code)
+	}
+	viewer := &e2e{t: t, base: e.base}
+	var login struct{ Token string }
+	body, _ := json.Marshal(map[string]string{"email": "viewer@acme.example", "password": "demo-password-123"})
+	resp, err := http.Post(e.base+"/api/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	viewer.token = login.Token
+
+	ws := strings.Replace(e.base, "http://", "ws://", 1) + "/realtime"
+	c, _, err := websocket.DefaultDialer.Dial(ws, http.Header{"Authorization": {"Bearer " + viewer.token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	read := func() map[string]any {
+		_ = c.SetReadDeadline(time.Now().Add(15 * time.Second))
+		var f map[string]any
+		if err := c.ReadJSON(&f); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return f
+	}
+	if err := c.WriteJSON(map[string]any{"type": "SUBSCRIBE", "dashboardId": d.ID, "widgetIds": []string{w.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if f := read(); f["type"] != "snapshot" {
+		t.Fatalf("granted viewer got %v, want a snapshot", f)
+	}
+	if code := e.call("DELETE", "/api/dashboards/"+d.ID+"/grants/"+g.ID, nil, nil); code != 204 {
+		t.Fatalf("revoke: %d", code)
+	}
+	var got []string
+	for len(got) < 2 {
+		f := read()
+		got = append(got, fmt.Sprint(f["type"]))
+		if f["type"] == "error" && f["widgetId"] != w.ID {
+			t.Fatalf("error frame for another widget: %v", f)
+		}
+	}
+	if !slices.Contains(got, "dashboard") || !slices.Contains(got, "error") {
+		t.Fatalf("after the revoke got %v, want the dashboard frame and the widget's error", got)
+	}
+	// New open tickets change the widget's data; the revoked viewer hears
+	// nothing of it (a PING answered first proves the stream is idle).
+	e.ingestOpenTickets("REVOKED", 2)
+	time.Sleep(500 * time.Millisecond)
+	if err := c.WriteJSON(map[string]any{"type": "PING"}); err != nil {
+		t.Fatal(err)
+	}
+	if f := read(); f["type"] != "PONG" {
+		t.Fatalf("after the revoke the viewer got %v", f)
 	}
 }
