@@ -140,6 +140,17 @@ test('the viewer now finds the dashboard in her list and opens it', async () => 
 });
 
 test('the admin removes the access from the list, after confirming', async () => {
+  // The viewer watches a live widget of the dashboard meanwhile.
+  const w = await api('POST', '/api/widgets', { dashboard_id: dashboardId, type: 'kpi', viz: 'kpi', title: 'Open now',
+    config_json: { query: { source: 'tickets', metrics: [{ agg: 'count', as: 'n' }] } } });
+  assert.equal(w.status, 201);
+  const cur = await api('GET', `/api/dashboards/${dashboardId}`);
+  if (!cur.body.realtime_enabled) {
+    const up = await api('PUT', `/api/dashboards/${dashboardId}`, { version: cur.body.version, realtime_enabled: true });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+  }
+  await viewer.reload();
+  await viewer.getByRole('region', { name: 'Open now' }).getByTestId('kpi-value').waitFor();
   await admin.goto(server.base + '/ui/dashboards');
   await admin.getByLabel('Buscar painéis').fill(NAME);
   const card = admin.getByRole('listitem').filter({ has: admin.getByRole('link', { name: NAME }) });
@@ -156,6 +167,10 @@ test('the admin removes the access from the list, after confirming', async () =>
   assert.deepEqual((await api('GET', `/api/dashboards/${dashboardId}/grants`)).body.items, []);
   await dlg.getByRole('button', { name: 'Fechar' }).click();
   await dlg.waitFor({ state: 'detached' });
+  // The viewer's open page stops showing the dashboard at once.
+  await viewer.getByRole('alert').filter({ hasText: 'Este painel não está mais disponível para você' }).waitFor({ timeout: 5000 });
+  assert.equal(await viewer.getByRole('region', { name: 'Open now' }).count(), 0);
+  await noViolations(viewer, '08b-viewer-open-page-revoked');
 });
 
 test('the viewer no longer sees the dashboard', async () => {

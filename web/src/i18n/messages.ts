@@ -80,6 +80,7 @@ export const ptBR = {
   'dashboard.conflict': 'O painel foi alterado em outro lugar; recarregamos a versão atual.',
   'dashboard.changed': 'O painel foi alterado; recarregado.',
   'dashboard.deletedElsewhere': 'Este painel foi excluído.',
+  'dashboard.gone': 'Este painel não está mais disponível para você: foi excluído ou seu acesso foi removido.',
   'dashboard.readOnly': 'Somente leitura',
   'dashboard.banner': 'Aviso do painel',
 
@@ -429,6 +430,7 @@ export const en: Record<MessageKey, string> = {
   'dashboard.conflict': 'The dashboard was changed elsewhere; the current version was reloaded.',
   'dashboard.changed': 'The dashboard changed; reloaded.',
   'dashboard.deletedElsewhere': 'This dashboard was deleted.',
+  'dashboard.gone': 'This dashboard is no longer available to you: it was deleted or your access was removed.',
   'dashboard.readOnly': 'Read only',
   'dashboard.banner': 'Dashboard notice',
 

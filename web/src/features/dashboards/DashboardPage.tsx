@@ -62,6 +62,14 @@ export function DashboardPage() {
       </section>
     );
   }
+  if (s.notice === 'gone') {
+    return (
+      <section className="page">
+        <p className="notice" role="alert">{t('dashboard.gone')}</p>
+        <Link to="/ui/dashboards">{t('dashboard.back')}</Link>
+      </section>
+    );
+  }
   if (!s.definition || !s.filters) return <p role="status" className="page">{t('app.loading')}</p>;
   const d = s.definition;
   const canEdit = me?.user.role !== 'viewer';

@@ -21,7 +21,8 @@ export interface DashboardState {
   setFilters(f: FilterState): void;
   error: ApiError | Error | null;
   /** Set when the definition changed under the page (another editor). */
-  notice: 'changed' | 'deleted' | null;
+  /** changed: reloaded; deleted: deleted here; gone: deleted elsewhere or the viewer's access was removed. */
+  notice: 'changed' | 'deleted' | 'gone' | null;
   /** Takes a saved definition (a layout save) without reloading the view. */
   adopt(d: Dashboard): void;
   /** Says a layout of ours is being saved (its echo is not news). */
@@ -107,7 +108,12 @@ export function useDashboard(id: string): DashboardState {
       version.current = d.version;
       setDefinition(d);
       if (!onlyOurLayout(current.current, d, ownLayout.current)) setNotice('changed');
-    }, () => {});
+    }, (e: unknown) => {
+      // Not found (or forbidden) after a change: the dashboard was deleted
+      // or this viewer lost it (a grant revoked, visibility narrowed). The
+      // server has stopped its data; the page stops showing it.
+      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) setNotice('gone');
+    });
   }, [id]);
 
   const setFilters = useCallback((f: FilterState) => {
