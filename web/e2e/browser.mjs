@@ -1,10 +1,12 @@
 // Debian's chromium driven by playwright-core (never a downloaded
 // browser), with the flags this machine's closed network needs, and
 // axe-core run inside the page.
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -36,4 +38,27 @@ export async function axeViolations(page) {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
   return res.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`);
+}
+
+/** Where screenshots go (ignored by git; CI keeps them as artefacts). */
+export const SHOTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+mkdirSync(SHOTS, { recursive: true });
+
+/**
+ * Screenshots the page as `name` and asserts axe-core finds no WCAG 2.1
+ * A/AA violation on it.
+ */
+export async function noViolations(page, name) {
+  const v = await axeViolations(page);
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  assert.deepEqual(v, [], `axe on ${name}`);
+}
+
+/** Signs in through the login page and waits for the dashboards list. */
+export async function signIn(page, base, email, password) {
+  await page.goto(base + '/');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
 }

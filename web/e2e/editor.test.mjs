@@ -10,15 +10,12 @@
 // e2e/artifacts/ (ignored by git).
 //   REPORTSD=$PWD/../bin/reportsd node --test e2e/editor.test.mjs
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { axeViolations, launch } from './browser.mjs';
+import { launch, noViolations, signIn } from './browser.mjs';
 import { ADMIN, apiClient, PASSWORD, startServer } from './server.mjs';
 
 const bin = process.env.REPORTSD ?? fileURLToPath(new URL('../../bin/reportsd', import.meta.url));
-const shots = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(shots, { recursive: true });
 
 const NAME = 'Operação e2e';
 let server, browser, page, api, dashboardId;
@@ -36,12 +33,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function noViolations(name) {
-  const v = await axeViolations(page);
-  await page.screenshot({ path: `${shots}editor-${name}.png`, fullPage: true });
-  assert.deepEqual(v, [], `axe on ${name}`);
-}
 
 /** Presses Tab until target has the focus (keyboard only). */
 async function tabTo(target, max = 120) {
@@ -67,17 +58,13 @@ async function chartDrawn(title) {
 }
 
 test('sign in and create a dashboard', async () => {
-  await page.goto(server.base + '/');
-  await page.getByLabel('E-mail').fill(ADMIN);
-  await page.getByLabel('Senha').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
+  await signIn(page, server.base, ADMIN, PASSWORD);
   await page.getByRole('button', { name: 'Novo painel' }).click();
   const dlg = page.getByRole('dialog', { name: 'Novo painel' });
   await dlg.getByLabel('Nome').fill(NAME);
   await dlg.getByLabel('Descrição').fill('Criado pelo teste do editor');
   await dlg.getByLabel('Visibilidade').selectOption('public');
-  await noViolations('01-create-dashboard');
+  await noViolations(page, 'editor-01-create-dashboard');
   await dlg.getByRole('button', { name: 'Salvar' }).click();
   await page.getByRole('heading', { name: NAME, level: 1 }).waitFor();
   dashboardId = /\/ui\/dashboards\/([^/?]+)/.exec(page.url())[1];
@@ -108,7 +95,7 @@ test('a KPI added with the keyboard alone', async () => {
   await tabTo(dlg.getByRole('group', { name: 'Faixa 1' }).getByLabel('A partir de'));
   await page.keyboard.type('0');
   await dlg.getByTestId('preview-grid').locator('[data-viz="kpi"]').getByTestId('kpi-level').getByText('Dentro do esperado').waitFor();
-  await noViolations('02-editor-kpi');
+  await noViolations(page, 'editor-02-editor-kpi');
   await tabTo(dlg.getByRole('button', { name: 'Salvar widget' }));
   await page.keyboard.press('Enter');
   await dlg.waitFor({ state: 'detached' });
@@ -159,7 +146,7 @@ test('a bar chart, compared side by side with a pie, saved as both', async () =>
   const [a, b] = [await preview.locator('[data-viz="bar"]').boundingBox(), await preview.locator('[data-viz="pie"]').boundingBox()];
   assert.equal(Math.round(a.y), Math.round(b.y));
   assert.ok(b.x > a.x + a.width - 1);
-  await noViolations('03-editor-side-by-side');
+  await noViolations(page, 'editor-03-editor-side-by-side');
   await dlg.getByRole('button', { name: 'Salvar 2 widgets' }).click();
   await dlg.waitFor({ state: 'detached' });
   await chartDrawn('Status — Barras');
@@ -212,7 +199,7 @@ test('a pivot, after a value the server refuses is shown at its input', async ()
   const message = await page.locator(`[id="${described.split(' ')[0]}"]`).textContent();
   assert.match(message, /must be a number/);
   await dlg.getByText('Corrija os campos marcados para ver a pré-visualização.').waitFor();
-  await noViolations('04-editor-invalid-value');
+  await noViolations(page, 'editor-04-editor-invalid-value');
   await value.fill('0');
   await dlg.getByTestId('preview-grid').locator('[data-viz="table"]').getByRole('table').waitFor();
   assert.equal(await value.getAttribute('aria-invalid'), null);
@@ -224,7 +211,7 @@ test('a pivot, after a value the server refuses is shown at its input', async ()
   const q = (await savedWidgets())['Pivot'].config_json.query;
   assert.deepEqual(q.filters, [{ field: 'resolution_minutes', op: '>', value: 0 }]);
   assert.equal(q.totals, true);
-  await noViolations('05-dashboard-with-widgets');
+  await noViolations(page, 'editor-05-dashboard-with-widgets');
 });
 
 const TITLES = ['Chamados no total', 'Status — Barras', 'Status — Pizza', 'Despesas', 'Mapa', 'Pivot'];
@@ -253,7 +240,7 @@ test('a widget edited and another deleted, from layout editing', async () => {
   await page.getByRole('region', { name: 'Pivot por status' }).getByRole('table').waitFor();
   await page.getByRole('button', { name: 'Excluir widget “Status — Pizza”' }).click();
   const confirm = page.getByRole('dialog', { name: 'Excluir o widget “Status — Pizza”?' });
-  await noViolations('06-delete-widget');
+  await noViolations(page, 'editor-06-delete-widget');
   await confirm.getByRole('button', { name: 'Excluir' }).click();
   await page.getByRole('region', { name: 'Status — Pizza' }).waitFor({ state: 'detached' });
   const ws = await savedWidgets();
@@ -277,7 +264,7 @@ test('the editor in English and the dark theme, three visualisations side by sid
   await preview.locator('[data-viz="horizontal"] canvas').first().waitFor();
   await preview.locator('[data-viz="donut"] canvas').first().waitFor();
   await preview.locator('[data-viz="table"]').getByRole('table').waitFor();
-  await noViolations('07-editor-en-dark');
+  await noViolations(page, 'editor-07-editor-en-dark');
   await page.keyboard.press('Escape');
   await dlg.waitFor({ state: 'detached' });
   assert.equal(await page.getByRole('button', { name: 'Add widget' }).evaluate((el) => el === document.activeElement), true, 'focus back where it was');
@@ -290,7 +277,7 @@ test('the dashboard renamed, duplicated, and the copy deleted', async () => {
   const dlg = page.getByRole('dialog', { name: `Configurações de “${NAME}”` });
   await dlg.getByLabel('Nome').fill(`${NAME} v2`);
   await dlg.getByLabel('Tempo real (widgets atualizados ao vivo)').check();
-  await noViolations('08-settings');
+  await noViolations(page, 'editor-08-settings');
   await dlg.getByRole('button', { name: 'Salvar' }).click();
   await page.getByRole('heading', { name: `${NAME} v2`, level: 1 }).waitFor();
   // Realtime on: the widgets are subscribed and the page says it is live.
@@ -305,11 +292,11 @@ test('the dashboard renamed, duplicated, and the copy deleted', async () => {
 
   await page.getByRole('group', { name: 'Ações do painel' }).getByRole('button', { name: 'Excluir' }).click();
   const confirm = page.getByRole('dialog', { name: `Excluir “Copy of ${NAME} v2”?` });
-  await noViolations('09-delete-dashboard');
+  await noViolations(page, 'editor-09-delete-dashboard');
   await confirm.getByRole('button', { name: 'Excluir' }).click();
   await page.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
   await page.getByRole('link', { name: `${NAME} v2`, exact: true }).waitFor();
   assert.equal(await page.getByRole('link', { name: `Copy of ${NAME} v2` }).count(), 0);
-  await noViolations('10-list-after');
+  await noViolations(page, 'editor-10-list-after');
   assert.deepEqual(pageErrors, []);
 });

@@ -9,15 +9,12 @@
 // to e2e/artifacts/ (ignored by git).
 //   REPORTSD=$PWD/../bin/reportsd node --test e2e/grants.test.mjs
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { axeViolations, launch } from './browser.mjs';
+import { launch, noViolations, signIn } from './browser.mjs';
 import { ADMIN, apiClient, PASSWORD, startServer } from './server.mjs';
 
 const bin = process.env.REPORTSD ?? fileURLToPath(new URL('../../bin/reportsd', import.meta.url));
-const shots = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(shots, { recursive: true });
 
 const NAME = 'Painel privado e2e';
 const VIEWER = 'viewer@acme.example';
@@ -43,20 +40,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function noViolations(page, name) {
-  const v = await axeViolations(page);
-  await page.screenshot({ path: `${shots}grants-${name}.png`, fullPage: true });
-  assert.deepEqual(v, [], `axe on ${name}`);
-}
-
-async function signIn(page, email) {
-  await page.goto(server.base + '/');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Senha').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
-}
-
 /** The viewer's list, searched for the dashboard: its link, or the empty state. */
 async function viewerSearches() {
   await viewer.goto(server.base + '/ui/dashboards');
@@ -69,7 +52,7 @@ async function viewerSearches() {
 }
 
 test('the admin creates a private dashboard the viewer does not see', async () => {
-  await signIn(admin, ADMIN);
+  await signIn(admin, server.base, ADMIN, PASSWORD);
   await admin.getByRole('button', { name: 'Novo painel' }).click();
   const dlg = admin.getByRole('dialog', { name: 'Novo painel' });
   await dlg.getByLabel('Nome').fill(NAME);
@@ -79,10 +62,10 @@ test('the admin creates a private dashboard the viewer does not see', async () =
   dashboardId = /\/ui\/dashboards\/([^/?]+)/.exec(admin.url())[1];
   assert.equal((await api('GET', `/api/dashboards/${dashboardId}`)).body.visibility, 'private');
 
-  await signIn(viewer, VIEWER);
+  await signIn(viewer, server.base, VIEWER, PASSWORD);
   assert.equal(await viewerSearches(), 0, 'a private dashboard is listed to the viewer');
   assert.equal(await viewer.getByRole('link', { name: NAME }).count(), 0);
-  await noViolations(viewer, '01-viewer-before');
+  await noViolations(viewer, 'grants-01-viewer-before');
 });
 
 test('the admin gives the viewer view access from the dashboard header', async () => {
@@ -92,13 +75,13 @@ test('the admin gives the viewer view access from the dashboard header', async (
   // The search field has the focus; the picker lists the tenant's people and teams.
   assert.equal(await dlg.getByLabel('Buscar pessoas e equipes').evaluate((el) => el === document.activeElement), true);
   await dlg.getByLabel('Pessoa ou equipe').locator('option', { hasText: VIEWER_NAME }).waitFor({ state: 'attached' });
-  await noViolations(admin, '02-share-empty');
+  await noViolations(admin, 'grants-02-share-empty');
 
   // Nothing picked: the problem shows at the picker.
   await dlg.getByRole('button', { name: 'Conceder acesso' }).click();
   await dlg.getByText('Escolha uma pessoa ou equipe.').waitFor();
   assert.equal(await dlg.getByLabel('Pessoa ou equipe').getAttribute('aria-invalid'), 'true');
-  await noViolations(admin, '03-share-error');
+  await noViolations(admin, 'grants-03-share-error');
 
   // By keyboard: search, pick Vera, keep "Pode ver", give access.
   await dlg.getByLabel('Buscar pessoas e equipes').focus();
@@ -111,7 +94,7 @@ test('the admin gives the viewer view access from the dashboard header', async (
   const table = dlg.getByRole('table', { name: 'Com acesso' });
   await table.getByRole('rowheader', { name: VIEWER_NAME }).waitFor();
   assert.equal(await table.getByLabel(`Papel de ${VIEWER_NAME}`).inputValue(), 'viewer');
-  await noViolations(admin, '04-share-granted');
+  await noViolations(admin, 'grants-04-share-granted');
 
   const grants = (await api('GET', `/api/dashboards/${dashboardId}/grants`)).body.items;
   assert.equal(grants.length, 1);
@@ -130,13 +113,13 @@ test('the viewer now finds the dashboard in her list and opens it', async () => 
   assert.equal(await viewerSearches(), 1);
   const link = viewer.getByRole('link', { name: NAME });
   await link.waitFor();
-  await noViolations(viewer, '05-viewer-granted-list');
+  await noViolations(viewer, 'grants-05-viewer-granted-list');
   await link.click();
   await viewer.getByRole('heading', { name: NAME, level: 1 }).waitFor();
   await viewer.getByText('Este painel ainda não tem widgets.').waitFor();
   // A viewer gets no share or settings controls.
   assert.equal(await viewer.getByRole('button', { name: 'Compartilhar' }).count(), 0);
-  await noViolations(viewer, '06-viewer-opens');
+  await noViolations(viewer, 'grants-06-viewer-opens');
 });
 
 test('the admin removes the access from the list, after confirming', async () => {
@@ -160,26 +143,26 @@ test('the admin removes the access from the list, after confirming', async () =>
   await table.getByRole('button', { name: `Remover o acesso de ${VIEWER_NAME}` }).click();
   const confirm = table.getByRole('button', { name: 'Sim, remover' });
   assert.equal(await confirm.evaluate((el) => el === document.activeElement), true, 'the confirmation takes the focus');
-  await noViolations(admin, '07-revoke-confirm');
+  await noViolations(admin, 'grants-07-revoke-confirm');
   await admin.keyboard.press('Enter');
   await dlg.getByText('Ninguém recebeu acesso específico ainda.').waitFor();
-  await noViolations(admin, '08-revoked');
+  await noViolations(admin, 'grants-08-revoked');
   assert.deepEqual((await api('GET', `/api/dashboards/${dashboardId}/grants`)).body.items, []);
   await dlg.getByRole('button', { name: 'Fechar' }).click();
   await dlg.waitFor({ state: 'detached' });
   // The viewer's open page stops showing the dashboard at once.
   await viewer.getByRole('alert').filter({ hasText: 'Este painel não está mais disponível para você' }).waitFor({ timeout: 5000 });
   assert.equal(await viewer.getByRole('region', { name: 'Open now' }).count(), 0);
-  await noViolations(viewer, '08b-viewer-open-page-revoked');
+  await noViolations(viewer, 'grants-08b-viewer-open-page-revoked');
 });
 
 test('the viewer no longer sees the dashboard', async () => {
   assert.equal(await viewerSearches(), 0, 'a revoked dashboard is still listed');
   assert.equal(await viewer.getByRole('link', { name: NAME }).count(), 0);
-  await noViolations(viewer, '09-viewer-revoked-list');
+  await noViolations(viewer, 'grants-09-viewer-revoked-list');
   await viewer.goto(`${server.base}/ui/dashboards/${dashboardId}`);
   await viewer.getByRole('alert').filter({ hasText: /not found|não encontrad/i }).first().waitFor();
   assert.equal(await viewer.getByRole('heading', { name: NAME, level: 1 }).count(), 0);
-  await noViolations(viewer, '10-viewer-revoked-open');
+  await noViolations(viewer, 'grants-10-viewer-revoked-open');
   assert.deepEqual(pageErrors, []);
 });

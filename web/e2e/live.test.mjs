@@ -9,15 +9,12 @@
 // e2e/artifacts/ (ignored by git).
 //   npm run e2e   (make web-e2e builds bin/reportsd first)
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { axeViolations, launch } from './browser.mjs';
+import { SHOTS, launch, noViolations, signIn } from './browser.mjs';
 import { ADMIN, apiClient, openTickets, PASSWORD, startServer } from './server.mjs';
 
 const bin = process.env.REPORTSD ?? fileURLToPath(new URL('../../bin/reportsd', import.meta.url));
-const shots = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(shots, { recursive: true });
 
 const TREEMAP = 'Expenses by cost centre';
 let server, browser, page, api, noc;
@@ -32,23 +29,13 @@ before(async () => {
   browser = await launch();
   page = await browser.ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.base + '/ui/login');
-  await page.getByLabel('E-mail').fill(ADMIN);
-  await page.getByLabel('Senha').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.getByRole('heading', { name: 'Painéis', level: 1 }).waitFor();
+  await signIn(page, server.base, ADMIN, PASSWORD);
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function noViolations(name) {
-  const v = await axeViolations(page);
-  await page.screenshot({ path: `${shots}live-${name}.png`, fullPage: true });
-  assert.deepEqual(v, [], `axe on ${name}`);
-}
 
 /** The number a KPI card shows. */
 async function kpiValue(title) {
@@ -101,11 +88,11 @@ test('drill into a treemap node with the mouse, and back by the breadcrumb', asy
     const s = [...document.querySelectorAll('section.widget')].find((x) => x.querySelector('h2')?.textContent === t);
     return [...s.querySelectorAll('table.data-table thead th')].map((h) => h.textContent).join('|') === 'Categoria|Valor';
   }, TREEMAP);
-  await noViolations('01-drilled');
+  await noViolations(page, 'live-01-drilled');
   // No level below categories: a click says so instead of doing nothing.
   await canvas.click({ position: { x: box.width * 0.15, y: box.height * 0.2 } });
   await treemap().getByRole('status').getByText('Não há nível abaixo de “Categoria”.').waitFor();
-  await noViolations('02-bottom');
+  await noViolations(page, 'live-02-bottom');
   await crumbs().getByRole('button', { name: 'Voltar para Tudo' }).click();
   await crumbs().waitFor({ state: 'detached' });
   assert.deepEqual(await tableHeaders(), ['Centro de custo', 'Categoria', 'Valor', 'Detalhar']);
@@ -130,7 +117,7 @@ test('drill down and back by keyboard alone, through the data table', async () =
     const s = [...document.querySelectorAll('section.widget')].find((x) => x.querySelector('h2')?.textContent === t);
     return s.querySelector('.drill-crumbs') && !s.querySelector('table.data-table button');
   }, TREEMAP);
-  await noViolations('03-keyboard-drilled');
+  await noViolations(page, 'live-03-keyboard-drilled');
   const backTop = crumbs().getByRole('button', { name: 'Voltar para Tudo' });
   await backTop.focus();
   await page.keyboard.press('Enter');
@@ -163,7 +150,7 @@ test('kiosk mode: no controls, high-contrast theme, large type', async () => {
   await page.keyboard.press('Escape');
   assert.equal(page.url(), url);
   await page.getByTestId('kiosk-age').waitFor();
-  await noViolations('04-kiosk');
+  await noViolations(page, 'live-04-kiosk');
 });
 
 test('kiosk mode survives a server restart: stale marker while down, live again after', async () => {
@@ -174,7 +161,7 @@ test('kiosk mode survives a server restart: stale marker while down, live again 
   await page.getByRole('region', { name: 'Open tickets' }).getByText('Desatualizado').waitFor({ timeout: 20_000 });
   assert.equal(await kpiValue('Open tickets'), before);
   await page.getByRole('region', { name: 'Open tickets' }).getByText(/atualizado há \d+ s/).waitFor();
-  await noViolations('05-kiosk-server-down');
+  await noViolations(page, 'live-05-kiosk-server-down');
   await server.resume();
   await page.getByTestId('live-status').getByText(/Ao vivo( \(SSE\))?$/).waitFor({ timeout: 45_000 });
   await page.getByTestId('kiosk-down').waitFor({ state: 'detached' });
@@ -184,7 +171,7 @@ test('kiosk mode survives a server restart: stale marker while down, live again 
   const now = await kpiValue('Open tickets');
   assert.equal((await api('POST', '/api/events', openTickets(2))).status, 202);
   await kpiReaches('Open tickets', now + 2, 10_000);
-  await noViolations('06-kiosk-back');
+  await noViolations(page, 'live-06-kiosk-back');
 });
 
 test('kiosk mode survives a network cut', async () => {
@@ -198,7 +185,7 @@ test('kiosk mode survives a network cut', async () => {
   await page.getByTestId('kiosk-down').waitFor({ timeout: 10_000 });
   await page.getByRole('region', { name: 'Open tickets' }).getByText('Desatualizado').waitFor({ timeout: 20_000 });
   assert.equal(await kpiValue('Open tickets'), before);
-  await noViolations('07-kiosk-offline');
+  await noViolations(page, 'live-07-kiosk-offline');
   await browser.ctx.setOffline(false);
   await page.getByRole('region', { name: 'Open tickets' }).getByText('Desatualizado').waitFor({ state: 'detached', timeout: 30_000 });
   assert.equal((await api('POST', '/api/events', openTickets(1))).status, 202);
@@ -243,7 +230,7 @@ test('WebSocket killed server-side: the SSE fallback keeps the KPI updating', as
   await sse;
   await page.getByTestId('live-status').getByText('Ao vivo (SSE)').waitFor();
   assert.ok(refused >= 2, `WebSocket attempts after the kill: ${refused}`);
-  await noViolations('08-sse-fallback');
+  await noViolations(page, 'live-08-sse-fallback');
   const before = await kpiValue('Open tickets');
   assert.equal((await api('POST', '/api/events', openTickets(3))).status, 202);
   await kpiReaches('Open tickets', before + 3, 5000);
@@ -251,6 +238,6 @@ test('WebSocket killed server-side: the SSE fallback keeps the KPI updating', as
   await kpiReaches('Open tickets', before + 4, 5000);
   // Still on SSE: no WebSocket came back.
   await page.getByTestId('live-status').getByText('Ao vivo (SSE)').waitFor();
-  await page.screenshot({ path: `${shots}live-09-sse-kpi-moved.png` });
+  await page.screenshot({ path: `${SHOTS}live-09-sse-kpi-moved.png` });
   assert.deepEqual(pageErrors, []);
 });

@@ -8,15 +8,12 @@
 // to e2e/artifacts/ (ignored by git).
 //   npm run e2e   (make web-e2e builds bin/reportsd first)
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { axeViolations, launch } from './browser.mjs';
+import { SHOTS, launch, noViolations } from './browser.mjs';
 import { ADMIN, apiClient, openTickets, PASSWORD, startServer } from './server.mjs';
 
 const bin = process.env.REPORTSD ?? fileURLToPath(new URL('../../bin/reportsd', import.meta.url));
-const shots = fileURLToPath(new URL('./artifacts/', import.meta.url));
-mkdirSync(shots, { recursive: true });
 
 let server, browser, page, api, noc;
 const cspViolations = [];
@@ -39,12 +36,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function noViolations(name) {
-  const v = await axeViolations(page);
-  await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
-  assert.deepEqual(v, [], `axe on ${name}`);
-}
-
 /** The saved lg grid item of the NOC widget with this title. */
 async function layoutOf(title) {
   const d = await api('GET', `/api/dashboards/${noc.id}`);
@@ -60,7 +51,7 @@ async function kpiValue(title) {
 test('sign in', async () => {
   await page.goto(server.base + '/');
   await page.getByRole('heading', { name: 'Entrar' }).waitFor();
-  await noViolations('01-login');
+  await noViolations(page, '01-login');
   await page.getByLabel('E-mail').fill(ADMIN);
   await page.getByLabel('Senha').fill('wrong-password');
   await page.getByRole('button', { name: 'Entrar' }).click();
@@ -75,7 +66,7 @@ test('dashboards list', async () => {
   await page.getByRole('link', { name: 'NOC' }).waitFor();
   await page.getByRole('tab', { name: 'Meus' }).click();
   await page.getByRole('link', { name: 'NOC' }).waitFor();
-  await noViolations('02-dashboards');
+  await noViolations(page, '02-dashboards');
 });
 
 test('NOC dashboard: every widget renders, live', async () => {
@@ -95,7 +86,7 @@ test('NOC dashboard: every widget renders, live', async () => {
   }
   await page.getByRole('region', { name: 'Maintenance backlog' }).getByRole('table').waitFor();
   assert.equal(await page.getByRole('region', { name: 'Maintenance backlog' }).getByRole('row', { name: /^Total/ }).count(), 1);
-  await noViolations('03-noc');
+  await noViolations(page, '03-noc');
 });
 
 test('a global filter applies; an ingested event then moves the KPI within 2 s, without a reload', async () => {
@@ -120,7 +111,7 @@ test('a global filter applies; an ingested event then moves the KPI within 2 s, 
   const took = Date.now() - start;
   assert.ok(took <= 2000, `took ${took} ms`);
   assert.equal(await page.evaluate(() => window.__e2eMarker), marker, 'no reload');
-  await page.screenshot({ path: `${shots}04-kpi-moved.png` });
+  await page.screenshot({ path: `${SHOTS}04-kpi-moved.png` });
 });
 
 test('several customers and a custom range of days, by keyboard', async () => {
@@ -138,7 +129,7 @@ test('several customers and a custom range of days, by keyboard', async () => {
   const resp = await twoCustomers;
   assert.equal(resp.status(), 200);
   assert.equal((page.url().match(/customer=/g) ?? []).length, 2, 'both customers kept in the URL');
-  await noViolations('04b-filters-customers');
+  await noViolations(page, '04b-filters-customers');
   await page.keyboard.press('Escape');
   assert.equal(await picker.getAttribute('aria-expanded'), 'false');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-expanded')), 'false', 'focus back on the picker');
@@ -149,7 +140,7 @@ test('several customers and a custom range of days, by keyboard', async () => {
   await inverted.fill('2026-11-01');
   await page.getByRole('alert').filter({ hasText: 'A data final não pode ser anterior à inicial.' }).waitFor();
   assert.equal(await inverted.getAttribute('aria-invalid'), 'true');
-  await noViolations('04c-filters-bad-range');
+  await noViolations(page, '04c-filters-bad-range');
   const ranged = page.waitForResponse((r) => r.url().includes('/view') && r.url().includes('from=2026-11-20') && r.url().includes('to=2026-12-01'));
   await inverted.fill('2026-11-30');
   assert.equal((await ranged).status(), 200, 'a custom range of whole days: from the first day to the start of the day after the last');
@@ -170,7 +161,7 @@ test('a widget moved by keyboard keeps its place after a reload', async () => {
   await page.getByTestId('grid-live').getByText('“Open tickets” movido para a coluna 2, linha 1.').waitFor();
   await page.keyboard.press('Shift+ArrowDown');
   await page.getByTestId('grid-live').getByText('“Open tickets” redimensionado para 3 × 3.').waitFor();
-  await noViolations('05-editing');
+  await noViolations(page, '05-editing');
   // Saved with If-Match; the server has it.
   let item;
   for (let i = 0; i < 40 && !(item?.x === 1 && item?.h === 3); i++) {
@@ -215,10 +206,10 @@ test('English, dark theme and a phone-sized screen', async () => {
   await page.getByLabel('Theme').selectOption('dark');
   await page.getByRole('button', { name: 'Edit layout' }).waitFor();
   await page.getByTestId('live-status').getByText('Live').waitFor();
-  await noViolations('06-noc-en-dark');
+  await noViolations(page, '06-noc-en-dark');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('region', { name: 'Open tickets' }).getByTestId('kpi-level').waitFor();
-  await noViolations('07-noc-phone');
+  await noViolations(page, '07-noc-phone');
   assert.deepEqual(cspViolations, []);
   assert.deepEqual(pageErrors, []);
 });
