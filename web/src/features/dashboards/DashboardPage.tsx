@@ -9,13 +9,12 @@ import { useRealtime } from '../../realtime/RealtimeProvider';
 import { DashboardGrid, type GridChild } from '../grid/DashboardGrid';
 import { useLayoutEditor } from '../grid/useLayoutEditor';
 import { useSession } from '../session/session';
-import { isStale } from '../widgets/freshness';
 import { useNow } from '../widgets/useNow';
 import { DrillFiltersContext } from '../widgets/useDrill';
 import { WidgetCard } from '../widgets/WidgetCard';
 import { EntityNamesProvider, FiltersBar, useEntities } from './FiltersBar';
 import { filtersToQuery } from './filters';
-import { widgetData } from './liveState';
+import { shownWidget } from './liveState';
 import { useDashboard } from './useDashboard';
 import { DashboardActions } from './DashboardActions';
 import { useWidgetActions } from '../editor/useWidgetActions';
@@ -76,16 +75,12 @@ export function DashboardPage() {
   const realtime = d.realtime_enabled;
 
   const items: GridChild[] = widgets.map((w) => {
-    const live = s.live.rows[w.id];
-    const at = live?.at ?? (s.view ? s.viewAt : null);
-    const stale = Boolean(at) && isStale({
-      now, at: at!, realtime, status: realtime ? rt.status : 'off', downSince: rt.downSince, refreshIntervalSec: w.refresh_interval_sec,
-    });
+    const shown = shownWidget(w, { live: s.live, viewAt: s.viewAt, hasView: Boolean(s.view) }, realtime, rt, now);
     return {
       id: w.id, title: w.title,
       render: (onHandleKey) => (
-        <WidgetCard widget={w} data={widgetData(w, live)} error={s.live.errors[w.id] ?? w.error} at={at}
-          stale={stale} editing={editing} onHandleKey={onHandleKey} tools={widgetActions.tools(w.id)} />
+        <WidgetCard widget={w} data={shown.data} error={shown.error} at={shown.at}
+          stale={shown.stale} editing={editing} onHandleKey={onHandleKey} tools={widgetActions.tools(w.id)} />
       ),
     };
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyLive, reduceFrame, widgetData } from './liveState';
+import { emptyLive, reduceFrame, shownWidget, widgetData } from './liveState';
 import type { ViewWidget } from '../../api/types';
 
 const ids = new Set(['w1']);
@@ -39,6 +39,24 @@ describe('widgetData', () => {
     expect(widgetData(w, undefined)).toBe(w.data);
     const live = reduceFrame(emptyLive, snap, 'd1', ids).state.rows.w1;
     expect(widgetData(w, live)).toEqual({ columns: snap.columns, rows: snap.rows, totals: undefined, compare: w.data!.compare });
+  });
+});
+
+describe('shownWidget', () => {
+  const w = { id: 'w1', refresh_interval_sec: 0, data: { columns: [], rows: [[1]] } } as unknown as ViewWidget;
+  const page = { live: emptyLive, viewAt: 1_000, hasView: true };
+  it('shows the view until live rows come, with their age', () => {
+    const s = shownWidget(w, page, true, { status: 'open', downSince: null }, 5_000);
+    expect(s).toEqual({ data: w.data, error: undefined, at: 1_000, stale: false });
+    const live = reduceFrame(emptyLive, snap, 'd1', ids).state;
+    const l = shownWidget(w, { ...page, live }, true, { status: 'open', downSince: null }, 5_000);
+    expect(l.data?.rows).toEqual(snap.rows);
+    expect(l.at).toBe(live.rows.w1.at);
+  });
+  it('marks stale when the connection has been down a while, and never without data', () => {
+    expect(shownWidget(w, page, true, { status: 'reconnecting', downSince: 0 }, 600_000).stale).toBe(true);
+    expect(shownWidget(w, { ...page, hasView: false }, true, { status: 'reconnecting', downSince: 0 }, 600_000))
+      .toEqual({ data: w.data, error: undefined, at: null, stale: false });
   });
 });
 

@@ -4,6 +4,8 @@
 import type { ErrorDetail, ViewWidget } from '../../api/types';
 import { applyFrame, type WidgetRows } from '../../realtime/applyFrame';
 import type { BannerFrame, ServerFrame } from '../../realtime/frames';
+import type { Status } from '../../realtime/client';
+import { isStale } from '../widgets/freshness';
 import type { WidgetData } from '../widgets/types';
 
 export interface LiveState {
@@ -49,4 +51,27 @@ export function reduceFrame(s: LiveState, f: ServerFrame, dashboardId: string, w
 export function widgetData(w: ViewWidget, live: WidgetRows | undefined): WidgetData | null {
   if (live) return { columns: live.columns, rows: live.rows, totals: live.totals, compare: w.data?.compare };
   return w.data ?? null;
+}
+
+/** What a widget card shows: its data, error, age and whether it is stale. */
+export interface ShownWidget {
+  data: WidgetData | null;
+  error: ErrorDetail | undefined;
+  at: number | null;
+  stale: boolean;
+}
+
+/**
+ * A widget as the page shows it: live rows over the view's, the newest
+ * error, the moment its data is from and the stale marker (the dashboard
+ * page and the kiosk alike).
+ */
+export function shownWidget(w: ViewWidget, page: { live: LiveState; viewAt: number; hasView: boolean }, realtime: boolean,
+  rt: { status: Status; downSince: number | null }, now: number): ShownWidget {
+  const live = page.live.rows[w.id];
+  const at = live?.at ?? (page.hasView ? page.viewAt : null);
+  const stale = at !== null && Boolean(at) && isStale({
+    now, at, realtime, status: realtime ? rt.status : 'off', downSince: rt.downSince, refreshIntervalSec: w.refresh_interval_sec,
+  });
+  return { data: widgetData(w, live), error: page.live.errors[w.id] ?? w.error, at, stale };
 }

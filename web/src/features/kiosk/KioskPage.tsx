@@ -13,11 +13,11 @@ import { useRealtime } from '../../realtime/RealtimeProvider';
 import { ForcedTheme } from '../../theme/Theme';
 import { LiveStatus } from '../dashboards/DashboardPage';
 import { EntityNamesProvider, useEntities } from '../dashboards/FiltersBar';
-import { widgetData } from '../dashboards/liveState';
+import { shownWidget } from '../dashboards/liveState';
 import { useDashboard } from '../dashboards/useDashboard';
 import { DashboardGrid, type GridChild } from '../grid/DashboardGrid';
 import { useLayoutEditor } from '../grid/useLayoutEditor';
-import { ageText, isStale } from '../widgets/freshness';
+import { ageText } from '../widgets/freshness';
 import { useNow } from '../widgets/useNow';
 import { WidgetCard } from '../widgets/WidgetCard';
 import { KioskContext, kioskPath, kioskRowHeight, parseKiosk, rotation } from './kiosk';
@@ -94,15 +94,11 @@ function Kiosk() {
 
   const realtime = Boolean(s.definition?.realtime_enabled);
   const items: GridChild[] = widgets.map((w) => {
-    const live = s.live.rows[w.id];
-    const at = live?.at ?? (s.view ? s.viewAt : null);
-    const stale = Boolean(at) && isStale({
-      now, at: at!, realtime, status: realtime ? rt.status : 'off', downSince: rt.downSince, refreshIntervalSec: w.refresh_interval_sec,
-    });
+    const shown = shownWidget(w, { live: s.live, viewAt: s.viewAt, hasView: Boolean(s.view) }, realtime, rt, now);
     return {
       id: w.id, title: w.title,
       render: () => (
-        <WidgetCard widget={w} data={widgetData(w, live)} error={s.live.errors[w.id] ?? w.error} at={at} stale={stale} editing={false} />
+        <WidgetCard widget={w} data={shown.data} error={shown.error} at={shown.at} stale={shown.stale} editing={false} />
       ),
     };
   });
