@@ -177,6 +177,8 @@ export const ptBR = {
 
   'editor.add': 'Adicionar widget',
   'editor.titleNew': 'Novo widget',
+  'editor.previewReport': 'A prévia de um widget de relatório aparece no painel, com o resultado do relatório.',
+  'editor.reportBound': 'Este widget mostra o resultado do relatório {id}; a consulta é editada no relatório. Aqui mudam o título e a visualização.',
   'editor.titleEdit': 'Editar widget “{title}”',
   'editor.edit': 'Editar',
   'editor.editWidget': 'Editar widget “{title}”',
@@ -527,6 +529,8 @@ export const en: Record<MessageKey, string> = {
 
   'editor.add': 'Add widget',
   'editor.titleNew': 'New widget',
+  'editor.previewReport': 'A report widget is previewed on the dashboard, with the report\'s result.',
+  'editor.reportBound': 'This widget shows the result of report {id}; its query is edited in the report. Here you change the title and the visualisation.',
   'editor.titleEdit': 'Edit widget “{title}”',
   'editor.edit': 'Edit',
   'editor.editWidget': 'Edit widget “{title}”',

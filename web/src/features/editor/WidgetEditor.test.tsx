@@ -156,6 +156,27 @@ describe('WidgetEditor', () => {
       query: { source: 'tickets', metrics: [{ agg: 'count', as: 'count' }], groups: [{ field: 'status' }] }, options: { stacked: true } } });
   });
 
+  it('keeps a widget bound to a report reading it: no query builder, the binding saved as it was', async () => {
+    const calls = server();
+    const widget = {
+      id: 'w0', dashboard_id: 'd1', type: 'chart', viz: 'bar', title: 'Monthly costs', position: 0, refresh_interval_sec: 0, version: 2,
+      config_json: { report_id: 'r-42', options: { stacked: true } },
+    } as Widget;
+    const on = render({ widget });
+    const dialog = await screen.findByRole('dialog', { name: 'Editar widget “Monthly costs”' });
+    expect(within(dialog).getByRole('note').textContent).toContain('relatório r-42');
+    expect(within(dialog).queryByRole('group', { name: 'Agrupamento 1' })).toBeNull();
+    expect(within(dialog).getByTestId('preview-status').textContent).toContain('relatório');
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Linhas' }));
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Barras empilhadas' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Salvar widget' }));
+    await waitFor(() => expect(on.onSaved).toHaveBeenCalled());
+    expect(calls.some((c) => c.url === '/api/query')).toBe(false);
+    const put = calls.find((c) => c.url === '/api/widgets/w0')!;
+    expect(put.body!.config_json).toEqual({ report_id: 'r-42' });
+    expect(put.body!.viz).toBe('line');
+  });
+
   it('picks scope dimension values among the entities, by name', async () => {
     const calls = server();
     const names = { customer: new Map([['c2', 'Initech'], ['c1', 'Globex'], ['c3', 'Umbrella']]) };

@@ -43,7 +43,9 @@ export function WidgetEditor({ dashboard, widget, onSaved, onConflict, onClose }
     <Dialog title={widget ? t('editor.titleEdit', { title: widget.title }) : t('editor.titleNew')} onClose={onClose} className="dialog-wide">
       <form className="editor" onSubmit={submit} noValidate>
         <div className="editor-form">
-          {!ed.onlyText && <QueryBuilder ed={ed} />}
+          {ed.reportId && !ed.onlyText
+            ? <p className="notice" role="note">{t('editor.reportBound', { id: ed.reportId })}</p>
+            : !ed.onlyText && <QueryBuilder ed={ed} />}
           <Appearance ed={ed} />
         </div>
         <Preview ed={ed} />
@@ -204,6 +206,7 @@ function Preview({ ed }: { ed: WidgetEditorState }) {
   const blocked = !ed.onlyText && (ed.local.length > 0 || [...ed.problems.keys()].some((k) => !isWidgetControl(k)));
   let status = '';
   if (!ed.kinds.length) status = t('editor.previewNone');
+  else if (ed.reportId && !ed.onlyText) status = t('editor.previewReport');
   else if (blocked) status = t('editor.previewBlocked');
   else if (ed.loading) status = t('editor.previewLoading');
   else if (ed.previewError) status = t('editor.previewFailed', { message: ed.previewError });

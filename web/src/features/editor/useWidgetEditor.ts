@@ -70,13 +70,15 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
   }, [catalog]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onlyText = kinds.length > 0 && kinds.every((k) => k === 'text');
-  const local: LocalProblem[] = useMemo(() => (onlyText ? [] : localProblems(builder)), [builder, onlyText]);
+  /** A widget bound to a saved report: its query is the report's, not edited here. */
+  const reportId = widget?.config_json.report_id ?? '';
+  const local: LocalProblem[] = useMemo(() => (onlyText || reportId ? [] : localProblems(builder)), [builder, onlyText, reportId]);
   const query = useMemo(() => toQuery(builder, catalog), [builder, catalog]);
   const queryKey = JSON.stringify(query);
 
   useEffect(() => {
     setServerProblems([]);
-    if (onlyText || local.length) { setData(null); setLoading(false); return; }
+    if (onlyText || reportId || local.length) { setData(null); setLoading(false); return; }
     const ac = new AbortController();
     const timer = setTimeout(() => {
       setLoading(true);
@@ -126,7 +128,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
     return {
       type: spec.type, viz: spec.viz,
       title: kinds.length > 1 ? `${base || kindLabel(k)} — ${kindLabel(k)}` : base,
-      config_json: configFor(k, spec.type === 'text' ? undefined : query, { text, kpi, base: widget?.config_json, hierarchy }),
+      config_json: configFor(k, spec.type === 'text' || reportId ? undefined : query, { text, kpi, base: widget?.config_json, hierarchy }),
       refresh_interval_sec: refresh.trim() === '' ? 0 : Number(refresh),
     };
   }, [title, kinds, query, text, kpi, widget, hierarchy, refresh]);
@@ -183,7 +185,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
   return {
     builder, update, setSource, setRow, addRow, removeRow,
     kinds, toggleKind, title, setTitle, text, setText, kpi, setKpi, hierarchy, setHierarchy, refresh, setRefresh,
-    widget, query, onlyText, data, loading, local, problems, failure, previewError, saving, save,
+    widget, query, onlyText, reportId, data, loading, local, problems, failure, previewError, saving, save,
   };
 }
 

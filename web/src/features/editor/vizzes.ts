@@ -55,7 +55,8 @@ export function configFor(kind: VizKind, query: WidgetConfig['query'], extra: { 
   const options = { ...(base.options ?? {}) };
   delete options.stacked; delete options.stack; delete options.orientation;
   Object.assign(options, spec.options ?? {});
-  const out: WidgetConfig = { query };
+  // No query: the widget keeps reading the report it is bound to.
+  const out: WidgetConfig = !query && base.report_id ? { report_id: base.report_id } : { query };
   if (Object.keys(options).length) out.options = options;
   if (extra.hierarchy !== undefined) {
     if (extra.hierarchy) out.hierarchy = extra.hierarchy;
