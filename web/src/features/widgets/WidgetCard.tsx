@@ -3,7 +3,7 @@
 // carries the drag handle, which is also the keyboard move/resize control.
 import { useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { ErrorDetail, Widget } from '../../api/types';
-import { useI18n } from '../../i18n/I18n';
+import { useI18n, type Translate } from '../../i18n/I18n';
 import { useKiosk } from '../kiosk/kiosk';
 import { useSession } from '../session/session';
 import { ChartWidget } from './ChartWidget';
@@ -32,12 +32,24 @@ export interface WidgetCardProps {
   tools?: ReactNode;
 }
 
+/**
+ * A widget's error in the reader's language: what the code says (the
+ * server's text is English and, for codes other than invalid, written for
+ * logs), the server's message only for invalid input, which names the
+ * field.
+ */
+export function widgetErrorText(t: Translate, error: ErrorDetail): string {
+  const known = ['not_found', 'forbidden', 'unauthenticated', 'rate_limited', 'unavailable', 'internal', 'too_large', 'gone'];
+  if (known.includes(error.code)) return t(`widget.error.${error.code}` as 'widget.error.internal');
+  return t('widget.error', { message: error.message });
+}
+
 function Body({ widget, data, error, labels, drill, kiosk }: Pick<WidgetCardProps, 'widget' | 'data' | 'error'> & {
   labels: Labels; drill: Drill; kiosk: boolean;
 }) {
   const { t } = useI18n();
   if (widget.type === 'text') return <TextWidget text={widget.config_json.text ?? ''} label={widget.title} />;
-  if (error) return <p className="error" role="alert">{t('widget.error', { message: error.message })}</p>;
+  if (error) return <p className="error" role="alert">{widgetErrorText(t, error)}</p>;
   if (!data) return <p className="muted">{t('app.loading')}</p>;
   if (widget.type === 'kpi' || widget.viz === 'kpi') return <KpiCard widget={widget} data={data} labels={labels} />;
   if (!data.rows.length) return <p className="muted">{t('widget.noData')}</p>;
