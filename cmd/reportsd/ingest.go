@@ -127,7 +127,7 @@ func analyticsPath(cfg Config) string {
 // crash loop shows in the monitor's restart count and the logs.
 func (p *pipeline) startIngest(system *actors.System, cfg Config, log *slog.Logger) error {
 	_, err := system.Spawn(actors.NewIngest(actors.IngestDeps{NewConsumer: p.consumer, Ingest: p.ingest, Log: log,
-		Config: actors.IngestConfig{BatchSize: cfg.IngestBatch}}), "ingest", actor.WithMaxRestarts(1<<30))
+		Config: actors.IngestConfig{BatchSize: cfg.IngestBatch, MaxBatch: cfg.IngestMaxBatch}}), "ingest", actor.WithMaxRestarts(1<<30))
 	return err
 }
 

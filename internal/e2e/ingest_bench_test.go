@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -46,7 +48,7 @@ func BenchmarkEmbeddedIngestLive(b *testing.B) {
 		b.Fatal(err)
 	}
 	stream := inproc.New(inproc.Config{Capacity: 1 << 20})
-	sys := h.startIngestTB(b, stream, h.analytics, 1000)
+	sys := h.startIngestTB(b, stream, h.analytics, benchBatch(b, 1000))
 	defer sys.Shutdown(context.Background())
 	clock := start
 	b.ResetTimer()
@@ -64,4 +66,18 @@ func BenchmarkEmbeddedIngestLive(b *testing.B) {
 		waitDrainedTB(b, stream)
 	}
 	b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "events/s")
+}
+
+// benchBatch is the ingest batch size of a benchmark: def, or
+// REPORTS_BENCH_BATCH when set (to compare batch sizes on one build).
+func benchBatch(b *testing.B, def int) int {
+	v := os.Getenv("REPORTS_BENCH_BATCH")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("REPORTS_BENCH_BATCH=%q: want a positive integer", v)
+	}
+	return n
 }
