@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -36,6 +37,41 @@ var _ app.Analytics = (*Analytics)(nil)
 type sourceTable struct {
 	src    *domain.Source
 	fields []*domain.Field // data columns, catalogue order, without "id"
+	// insertSQL inserts a new entity: tenant_id, id, version, event_id,
+	// updated_at, then fields.
+	insertSQL string
+	// updates caches updateSQL's statements by the set of changed fields.
+	updates sync.Map // string (changed field indexes) -> string
+}
+
+func (t *sourceTable) init() {
+	cols := []string{"tenant_id", "id", "version", "event_id", "updated_at"}
+	for _, f := range t.fields {
+		cols = append(cols, f.Name)
+	}
+	t.insertSQL = "INSERT INTO an_" + t.src.Name + " (" + strings.Join(cols, ", ") + ") VALUES (?" +
+		strings.Repeat(", ?", len(cols)-1) + ")"
+}
+
+// updateSQL returns the statement that moves a stored entity to a new
+// version and sets the fields at indexes changed (in order); its arguments
+// are version, event_id, updated_at, the changed values, tenant_id, id.
+func (t *sourceTable) updateSQL(changed []int) string {
+	key := make([]byte, 0, len(changed))
+	for _, i := range changed {
+		key = append(key, byte(i))
+	}
+	if q, ok := t.updates.Load(string(key)); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString("UPDATE an_" + t.src.Name + " SET version = ?, event_id = ?, updated_at = ?")
+	for _, i := range changed {
+		b.WriteString(", " + t.fields[i].Name + " = ?")
+	}
+	b.WriteString(" WHERE tenant_id = ? AND id = ?")
+	q, _ := t.updates.LoadOrStore(string(key), b.String())
+	return q.(string)
 }
 
 // OpenAnalytics opens the analytics tables in the SQLite file at path. It
@@ -63,6 +99,12 @@ func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Anal
 				t.fields = append(t.fields, &s.Fields[i])
 			}
 		}
+		if len(t.fields) > 255 {
+			_ = writer.Close()
+			_ = reader.Close()
+			return nil, fmt.Errorf("source %s: %d fields, at most 255 supported", s.Name, len(t.fields))
+		}
+		t.init()
 		a.tables[s.Name] = t
 	}
 	return a, nil

@@ -29,6 +29,11 @@ type entityState struct {
 	version int64
 	eventID string
 	values  map[string]any
+	// stored holds the bound values of the table's data columns as the
+	// batch found them (nil for an entity not stored before it): the write
+	// sets only the columns that changed, so an update leaves alone the
+	// secondary indexes over columns it does not change.
+	stored []any
 }
 
 // applyRun is the bookkeeping of one Apply.
@@ -244,9 +249,11 @@ func (r *applyRun) loadChunk(ctx context.Context, t *sourceTable, tenant string,
 			return fmt.Errorf("scan %s: %w", t.src.Name, err)
 		}
 		st.values = map[string]any{"id": st.id}
+		st.stored = make([]any, len(t.fields))
 		for i, f := range t.fields {
 			if v := scanValue(f, raw[i]); v != nil {
 				st.values[f.Name] = v
+				st.stored[i] = bindValue(v)
 			}
 		}
 		r.entities[entityKey(tenant, t.src.Name, st.id)] = st
@@ -254,25 +261,35 @@ func (r *applyRun) loadChunk(ctx context.Context, t *sourceTable, tenant string,
 	return rows.Err()
 }
 
-// flushEntities writes each changed entity once, in its final version.
+// flushEntities writes each changed entity once, in its final version: an
+// INSERT for an entity the batch found absent, otherwise an UPDATE of the
+// version and of the data columns whose value changed.
 func (r *applyRun) flushEntities(ctx context.Context) error {
+	var args []any
 	for _, st := range r.entities {
 		if !st.dirty {
 			continue
 		}
 		t := st.table
-		cols := []string{"tenant_id", "id", "version", "event_id", "updated_at"}
-		args := []any{st.tenant, st.id, st.version, st.eventID, ms(r.now)}
-		for _, f := range t.fields {
-			cols = append(cols, f.Name)
-			args = append(args, bindValue(st.values[f.Name]))
+		var q string
+		if st.stored == nil {
+			q = t.insertSQL
+			args = append(args[:0], st.tenant, st.id, st.version, st.eventID, ms(r.now))
+			for _, f := range t.fields {
+				args = append(args, bindValue(st.values[f.Name]))
+			}
+		} else {
+			args = append(args[:0], st.version, st.eventID, ms(r.now))
+			var changed []int
+			for i, f := range t.fields {
+				if v := bindValue(st.values[f.Name]); v != st.stored[i] {
+					changed = append(changed, i)
+					args = append(args, v)
+				}
+			}
+			q = t.updateSQL(changed)
+			args = append(args, st.tenant, st.id)
 		}
-		sets := make([]string, 0, len(cols))
-		for _, c := range cols[2:] {
-			sets = append(sets, c+" = excluded."+c)
-		}
-		q := "INSERT INTO an_" + t.src.Name + " (" + strings.Join(cols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) +
-			") ON CONFLICT (tenant_id, id) DO UPDATE SET " + strings.Join(sets, ", ")
 		stmt, err := r.prep(ctx, q)
 		if err != nil {
 			return err
