@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -84,14 +82,4 @@ func processCPU(b *testing.B) time.Duration {
 
 // benchBatch is the ingest batch size of a benchmark: def, or
 // REPORTS_BENCH_BATCH when set (to compare batch sizes on one build).
-func benchBatch(b *testing.B, def int) int {
-	v := os.Getenv("REPORTS_BENCH_BATCH")
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		b.Fatalf("REPORTS_BENCH_BATCH=%q: want a positive integer", v)
-	}
-	return n
-}
+func benchBatch(b *testing.B, def int) int { return benchEnv(b, "REPORTS_BENCH_BATCH", def) }
