@@ -15,7 +15,8 @@ type IngestConfig struct {
 	BatchSize int // events per batch; default 500
 	// MaxBatch bounds the batch when the stream is backed up: each fetch
 	// that comes back full doubles the next one's limit up to MaxBatch,
-	// and a fetch that does not resets it to BatchSize. Fewer, larger
+	// and one that comes back less than half full halves it, down to
+	// BatchSize (a stream that is only briefly short keeps large batches). Fewer, larger
 	// batches cost the store less per event (one transaction, one part
 	// per table); default 10,000 (or BatchSize when that is larger).
 	MaxBatch   int
@@ -159,10 +160,11 @@ func (g *ingest) fetch(wait time.Duration) ([]app.ConsumedMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(msgs) >= g.limit {
+	switch {
+	case len(msgs) >= g.limit:
 		g.limit = min(2*g.limit, g.cfg.MaxBatch)
-	} else {
-		g.limit = g.cfg.BatchSize
+	case len(msgs) < g.limit/2:
+		g.limit = max(g.limit/2, g.cfg.BatchSize)
 	}
 	return msgs, nil
 }

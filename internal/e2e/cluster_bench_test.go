@@ -25,18 +25,21 @@ import (
 // one ingest actor (one node) consuming a 4-partition topic on a kfake
 // broker through kafka-go, preparing batches and applying them to the
 // ClickHouse test server, committing offsets after each batch. Each
-// iteration first fills the topic with 20,000 live demo events (timer
+// iteration first fills the topic with 100,000 live demo events (timer
 // stopped: producers are other processes), then times the drain until
 // every one of them is applied and committed. The actor runs with the
 // product defaults (batch 500, growing up to 10,000 while the topic is
 // backed up); REPORTS_BENCH_BATCH and REPORTS_BENCH_MAX_BATCH override
-// them, to compare on one build.
+// them, to compare on one build. Besides events/s it reports the CPU per
+// event of this process (broker, consumer, validation, client) and of the
+// ClickHouse server, which share the machine's cores.
 //
 //	go test -run '^$' -bench ClusterIngest -benchtime 5x ./internal/e2e/
 func BenchmarkClusterIngest(b *testing.B) {
 	h := newHarnessTB(b)
 	ctx := context.Background()
-	ch, err := clickhouse.Open(ctx, clickhouseConfig(b, chtest.Shared(b).NewDatabase(b)), h.cat)
+	srv := chtest.Shared(b)
+	ch, err := clickhouse.Open(ctx, clickhouseConfig(b, srv.NewDatabase(b)), h.cat)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,7 +60,7 @@ func BenchmarkClusterIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	clock := start
-	const chunk = 20_000
+	const chunk = 100_000
 	fill := func() int {
 		var msgs []app.StreamMessage
 		for len(msgs) < chunk {
@@ -74,7 +77,7 @@ func BenchmarkClusterIngest(b *testing.B) {
 		return len(msgs)
 	}
 
-	var committed atomic.Int64
+	var committed, batches atomic.Int64
 	sys, err := actors.NewSystem(actors.SystemConfig{RestartDelay: time.Millisecond}, quiet)
 	if err != nil {
 		b.Fatal(err)
@@ -84,8 +87,11 @@ func BenchmarkClusterIngest(b *testing.B) {
 	_, err = sys.Spawn(actors.NewIngest(actors.IngestDeps{
 		NewConsumer: func() (app.EventConsumer, error) { return kafka.NewConsumer(kc) },
 		Ingest:      ing, Log: quiet,
-		Config:  actors.IngestConfig{BatchSize: benchBatch(b, 0), MaxBatch: benchEnv(b, "REPORTS_BENCH_MAX_BATCH", 0)},
-		OnBatch: func(_ app.ApplyResult, n int) { committed.Add(int64(n)) },
+		Config: actors.IngestConfig{BatchSize: benchBatch(b, 0), MaxBatch: benchEnv(b, "REPORTS_BENCH_MAX_BATCH", 0)},
+		OnBatch: func(_ app.ApplyResult, n int) {
+			committed.Add(int64(n))
+			batches.Add(1)
+		},
 	}), "ingest", actor.WithMaxRestarts(1000))
 	if err != nil {
 		b.Fatal(err)
@@ -95,7 +101,8 @@ func BenchmarkClusterIngest(b *testing.B) {
 	waitCommitted(b, &committed, want)
 
 	b.ResetTimer()
-	var sent, cpu time.Duration
+	batches0 := batches.Load()
+	var sent, cpu, srvCPU time.Duration
 	events := 0
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -103,13 +110,16 @@ func BenchmarkClusterIngest(b *testing.B) {
 		want += int64(n)
 		events += n
 		b.StartTimer()
-		t0, c0 := time.Now(), processCPU(b)
+		t0, c0, s0 := time.Now(), processCPU(b), serverCPU(b, srv)
 		waitCommitted(b, &committed, want)
 		sent += time.Since(t0)
 		cpu += processCPU(b) - c0
+		srvCPU += serverCPU(b, srv) - s0
 	}
 	b.ReportMetric(float64(events)/sent.Seconds(), "events/s")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(events), "cpu-us/event")
+	b.ReportMetric(float64(srvCPU.Microseconds())/float64(events), "server-cpu-us/event")
+	b.ReportMetric(float64(events)/float64(batches.Load()-batches0), "events/batch")
 	b.StopTimer()
 	tot, err := ch.SourceTotals(ctx, h.tenantID, "events")
 	if err != nil {
@@ -118,6 +128,14 @@ func BenchmarkClusterIngest(b *testing.B) {
 	if tot.Rows != want {
 		b.Fatalf("events stored %d, published %d", tot.Rows, want)
 	}
+}
+
+func serverCPU(b *testing.B, srv *chtest.Server) time.Duration {
+	d, err := srv.CPU()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d
 }
 
 // waitCommitted waits until n events are committed.
