@@ -23,7 +23,7 @@ func BenchmarkEmbeddedIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	stream := inproc.New(inproc.Config{Capacity: len(ds.Raw)})
-	sys := h.startIngestTB(b, stream, h.analytics, 500)
+	sys := h.startIngestTB(b, stream, h.analytics, 500, 0)
 	defer sys.Shutdown(context.Background())
 	b.ResetTimer()
 	sent := 0
@@ -47,7 +47,7 @@ func BenchmarkEmbeddedIngestLive(b *testing.B) {
 		b.Fatal(err)
 	}
 	stream := inproc.New(inproc.Config{Capacity: 1 << 20})
-	sys := h.startIngestTB(b, stream, h.analytics, benchBatch(b, 1000))
+	sys := h.startIngestTB(b, stream, h.analytics, benchBatch(b, 1000), benchEnv(b, "REPORTS_BENCH_MAX_BATCH", 0))
 	defer sys.Shutdown(context.Background())
 	clock := start
 	b.ResetTimer()

@@ -26,6 +26,7 @@ import (
 type Analytics struct {
 	writer *sql.DB
 	reader *sql.DB
+	ckpt   *checkpointer
 	cat    *domain.Catalog
 	tables map[string]*sourceTable // entity source name -> table layout
 	rollup map[string]*rollupSQL   // rollup name -> its maintenance statements
@@ -77,7 +78,9 @@ func (t *sourceTable) updateSQL(changed []int) string {
 // OpenAnalytics opens the analytics tables in the SQLite file at path. It
 // does not migrate: call Migrate.
 func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Analytics, error) {
-	writer, err := openPool(ctx, dsn(path, false), 1)
+	// The ingest writer leaves checkpoints to the checkpointer (below)
+	// and checkpoints itself only if the WAL grows far past that.
+	writer, err := openPool(ctx, dsn(path, false, fmt.Sprintf("wal_autocheckpoint(%d)", writerAutoCheckpoint)), 1)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite analytics %s: %w", path, err)
 	}
@@ -86,7 +89,13 @@ func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Anal
 		_ = writer.Close()
 		return nil, fmt.Errorf("open sqlite analytics %s: %w", path, err)
 	}
-	a := &Analytics{writer: writer, reader: reader, cat: cat, tables: map[string]*sourceTable{}, rollup: map[string]*rollupSQL{}}
+	ckpt, err := newCheckpointer(ctx, path)
+	if err != nil {
+		_ = writer.Close()
+		_ = reader.Close()
+		return nil, fmt.Errorf("open sqlite analytics %s: %w", path, err)
+	}
+	a := &Analytics{writer: writer, reader: reader, ckpt: ckpt, cat: cat, tables: map[string]*sourceTable{}, rollup: map[string]*rollupSQL{}}
 	for _, s := range cat.Sources {
 		for i := range s.Rollups {
 			a.rollup[s.Rollups[i].Name] = newRollupSQL(&s.Rollups[i])
@@ -100,8 +109,7 @@ func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Anal
 			}
 		}
 		if len(t.fields) > 255 {
-			_ = writer.Close()
-			_ = reader.Close()
+			_ = a.Close()
 			return nil, fmt.Errorf("source %s: %d fields, at most 255 supported", s.Name, len(t.fields))
 		}
 		t.init()
@@ -136,7 +144,9 @@ func (a *Analytics) Ping(ctx context.Context) error {
 }
 
 // Close closes both pools.
-func (a *Analytics) Close() error { return errors.Join(a.reader.Close(), a.writer.Close()) }
+func (a *Analytics) Close() error {
+	return errors.Join(a.ckpt.close(), a.reader.Close(), a.writer.Close())
+}
 
 // ms is the stored form of a time: Unix milliseconds, UTC.
 func ms(t time.Time) int64 { return t.UnixMilli() }

@@ -100,6 +100,7 @@ func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.Apply
 	if err := tx.Commit(); err != nil {
 		return app.ApplyResult{}, fmt.Errorf("commit ingest: %w", err)
 	}
+	a.ckpt.poke()
 	for _, n := range run.notices {
 		run.res.Notices = append(run.res.Notices, *n)
 	}
