@@ -258,7 +258,6 @@ func (p *preparingApplier) PrepareMessages(_ context.Context, msgs []app.Consume
 			return nil, err
 		}
 	}
-	time.Sleep(200 * time.Microsecond) // long enough to overlap an apply
 	b := &app.PreparedBatch{}
 	p.mu.Lock()
 	p.batches[b] = msgs
@@ -273,12 +272,25 @@ func (p *preparingApplier) ApplyPrepared(ctx context.Context, b *app.PreparedBat
 		p.mu.Unlock()
 		panic("applied a batch that was never prepared")
 	}
-	if p.inPrepare > 0 {
-		p.overlapped = true
-	}
 	p.sizes = append(p.sizes, len(msgs))
+	started := p.prepCalls
 	p.mu.Unlock()
-	time.Sleep(500 * time.Microsecond)
+	// The apply lasts until a preparation starts or runs (the next batch,
+	// read ahead on another goroutine), 50 ms at most: long enough for a
+	// loaded machine to schedule that goroutine, so overlapped does not
+	// depend on timing when the actor reads ahead, and stays false when it
+	// does not.
+	for deadline := time.Now().Add(50 * time.Millisecond); time.Now().Before(deadline); time.Sleep(100 * time.Microsecond) {
+		p.mu.Lock()
+		during := p.inPrepare > 0 || p.prepCalls > started
+		if during {
+			p.overlapped = true
+		}
+		p.mu.Unlock()
+		if during {
+			break
+		}
+	}
 	return p.ApplyMessages(ctx, msgs)
 }
 
