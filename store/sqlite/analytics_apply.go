@@ -46,6 +46,8 @@ type applyRun struct {
 	deltas   *rollupDeltas
 	notices  map[[2]string]*app.ChangeNotice
 	stmts    map[string]*sql.Stmt
+	args     []any          // an event insert's arguments, reused
+	scratch  map[string]any // an event's rollup values, reused
 }
 
 // prep returns a statement prepared once per batch: the same few shapes
@@ -80,22 +82,29 @@ func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.Apply
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	run := &applyRun{a: a, tx: tx, now: now, entities: map[string]*entityState{}, deltas: newRollupDeltas(),
-		notices: map[[2]string]*app.ChangeNotice{}, stmts: map[string]*sql.Stmt{}}
+		notices: map[[2]string]*app.ChangeNotice{}, stmts: map[string]*sql.Stmt{}, scratch: map[string]any{}}
 	defer run.closeStmts()
-	if err := run.preload(ctx, batch.Records); err != nil {
-		return app.ApplyResult{}, err
+	// The statements run without ctx's cancellation: for a cancellable
+	// context the driver starts a goroutine per statement to interrupt it,
+	// a twenty-fifth of the batch's time. ctx is checked between the
+	// phases instead, and a cancelled batch is rolled back, not committed.
+	sctx := context.WithoutCancel(ctx)
+	for _, phase := range []func() error{
+		func() error { return run.preload(sctx, batch.Records) },
+		func() error { return run.records(sctx, batch.Records) },
+		func() error { return run.flushEntities(sctx) },
+		func() error { return run.deltas.flush(sctx, a.rollup, run.prep) },
+		func() error { return insertDeadLetters(sctx, tx, batch.DeadLetters) },
+	} {
+		if err := ctx.Err(); err != nil {
+			return app.ApplyResult{}, fmt.Errorf("ingest batch: %w", err)
+		}
+		if err := phase(); err != nil {
+			return app.ApplyResult{}, err
+		}
 	}
-	if err := run.records(ctx, batch.Records); err != nil {
-		return app.ApplyResult{}, err
-	}
-	if err := run.flushEntities(ctx); err != nil {
-		return app.ApplyResult{}, err
-	}
-	if err := run.deltas.flush(ctx, a.rollup, run.prep); err != nil {
-		return app.ApplyResult{}, err
-	}
-	if err := insertDeadLetters(ctx, tx, batch.DeadLetters); err != nil {
-		return app.ApplyResult{}, err
+	if err := ctx.Err(); err != nil {
+		return app.ApplyResult{}, fmt.Errorf("ingest batch: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return app.ApplyResult{}, fmt.Errorf("commit ingest: %w", err)
@@ -114,11 +123,13 @@ func (r *applyRun) records(ctx context.Context, recs []*domain.Record) error {
 	}
 	for _, rec := range recs {
 		ev := rec.Event
-		args := []any{ev.TenantID, ev.ID, rec.Source.Name, ev.Type, ms(ev.OccurredAt), ev.EntityID, ev.Version}
+		args := append(r.args[:0], ev.TenantID, ev.ID, rec.Source.Name, ev.Type, ms(ev.OccurredAt), ev.EntityID, ev.Version)
 		for _, c := range eventScopeColumns {
 			args = append(args, bindValue(rec.Values[c]))
 		}
-		res, err := ins.ExecContext(ctx, append(args, ms(r.now))...)
+		args = append(args, ms(r.now))
+		r.args = args
+		res, err := ins.ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("insert event %s: %w", ev.ID, err)
 		}
@@ -139,7 +150,9 @@ func (r *applyRun) records(ctx context.Context, recs []*domain.Record) error {
 // eventRollup counts a new event in the events stream's rollups.
 func (r *applyRun) eventRollup(rec *domain.Record) {
 	src, _ := r.a.cat.Source("events")
-	vals := map[string]any{"source": rec.Source.Name, "type": rec.Event.Type, "occurred_at": rec.Event.OccurredAt}
+	vals := r.scratch // add copies what it keeps
+	clear(vals)
+	vals["source"], vals["type"], vals["occurred_at"] = rec.Source.Name, rec.Event.Type, rec.Event.OccurredAt
 	for _, c := range eventScopeColumns {
 		if v, ok := rec.Values[c]; ok {
 			vals[c] = v

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -154,5 +155,52 @@ func TestEventsRowidMigrationKeepsEventsAndDedupe(t *testing.T) {
 	}
 	if err := a.VerifyRollups(ctx, "t1"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// cancelAfter is a context whose Err reports cancellation from its n+1st
+// call on: a batch cancelled between two of Apply's phases.
+type cancelAfter struct {
+	context.Context
+	calls, n int
+}
+
+func (c *cancelAfter) Err() error {
+	c.calls++
+	if c.calls > c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+// Apply's statements do not watch ctx (see Apply), but a batch whose
+// context ends between phases is rolled back, not committed.
+func TestApplyCancelledBetweenPhasesCommitsNothing(t *testing.T) {
+	a := openAnalytics(t)
+	cat := analyticstest.Catalog(t)
+	var recs []*domain.Record
+	for i := 0; i < 50; i++ {
+		ev := analyticstest.Ev("t1", fmt.Sprintf("ev-%d", i), "tickets", "ticket.created", fmt.Sprintf("T-%d", i), 1, analyticstest.Now,
+			fmt.Sprintf(`{"status":"open","created_at":%q}`, analyticstest.Now.Format(time.RFC3339)))
+		recs = append(recs, analyticstest.Rec(t, cat, ev))
+	}
+	for n := 1; n <= 5; n++ {
+		ctx := &cancelAfter{Context: context.Background(), n: n}
+		if _, err := a.Apply(ctx, app.IngestBatch{Records: recs, IngestedAt: analyticstest.Now}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled after %d phases: err = %v, want context.Canceled", n, err)
+		}
+		for _, src := range []string{"events", "tickets"} {
+			tot, err := a.SourceTotals(context.Background(), "t1", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tot.Rows != 0 {
+				t.Fatalf("cancelled after %d phases: %d %s stored", n, tot.Rows, src)
+			}
+		}
+	}
+	res, err := a.Apply(context.Background(), app.IngestBatch{Records: recs, IngestedAt: analyticstest.Now})
+	if err != nil || res.Inserted != len(recs) {
+		t.Fatalf("the same batch, not cancelled: %+v, %v", res, err)
 	}
 }
