@@ -16,9 +16,9 @@ type IngestConfig struct {
 	// MaxBatch bounds the batch when the stream is backed up: each fetch
 	// that comes back full doubles the next one's limit up to MaxBatch,
 	// and one that comes back less than half full halves it, down to
-	// BatchSize (a stream that is only briefly short keeps large batches). Fewer, larger
-	// batches cost the store less per event (one transaction, one part
-	// per table); default 10,000 (or BatchSize when that is larger).
+	// BatchSize (a stream only briefly short keeps large batches). Fewer,
+	// larger batches cost the store less per event (one transaction, one
+	// part per table); default 10,000 (or BatchSize when that is larger).
 	MaxBatch   int
 	BatchWait  time.Duration // wait for the first event of a batch; default 50 ms
 	MinBackoff time.Duration // first retry delay after a store error; default 100 ms
