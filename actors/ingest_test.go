@@ -218,7 +218,142 @@ func TestIngestSurvivesConsumerAndCommitFailures(t *testing.T) {
 
 func TestIngestConfigDefaults(t *testing.T) {
 	c := IngestConfig{}.withDefaults()
-	if c.BatchSize != 500 || c.BatchWait != 50*time.Millisecond || c.MinBackoff != 100*time.Millisecond || c.MaxBackoff != 10*time.Second {
+	if c.BatchSize != 500 || c.MaxBatch != 10_000 || c.BatchWait != 50*time.Millisecond || c.MinBackoff != 100*time.Millisecond || c.MaxBackoff != 10*time.Second {
 		t.Fatalf("%+v", c)
+	}
+	if c := (IngestConfig{BatchSize: 20_000, MaxBatch: 5}).withDefaults(); c.MaxBatch != 20_000 {
+		t.Fatalf("MaxBatch below BatchSize: %+v", c)
+	}
+}
+
+// preparingApplier is a BatchPreparer over a recordingApplier: prepare and
+// apply run apart (the actor prepares the next batch while it applies the
+// current one), each with its own faults. It checks that a batch is only
+// applied after it was prepared, and records the batch sizes it saw.
+type preparingApplier struct {
+	recordingApplier
+	prepCalls  int
+	prepFault  func(call int) (err error, panicNow bool)
+	inPrepare  int // preparations running now
+	overlapped bool
+	sizes      []int
+	batches    map[*app.PreparedBatch][]app.ConsumedMessage
+}
+
+func (p *preparingApplier) PrepareMessages(_ context.Context, msgs []app.ConsumedMessage) (*app.PreparedBatch, error) {
+	p.mu.Lock()
+	p.prepCalls++
+	call := p.prepCalls
+	p.inPrepare++
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.inPrepare--
+		p.mu.Unlock()
+	}()
+	if p.prepFault != nil {
+		if err, pn := p.prepFault(call); pn {
+			panic(fmt.Sprintf("injected crash in prepare %d", call))
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	b := &app.PreparedBatch{}
+	p.mu.Lock()
+	p.batches[b] = msgs
+	p.mu.Unlock()
+	return b, nil
+}
+
+func (p *preparingApplier) ApplyPrepared(ctx context.Context, b *app.PreparedBatch) (app.ApplyResult, error) {
+	p.mu.Lock()
+	msgs, ok := p.batches[b]
+	if !ok {
+		p.mu.Unlock()
+		panic("applied a batch that was never prepared")
+	}
+	p.sizes = append(p.sizes, len(msgs))
+	started := p.prepCalls
+	p.mu.Unlock()
+	// The apply lasts until a preparation starts or runs (the next batch,
+	// read ahead on another goroutine), 50 ms at most: long enough for a
+	// loaded machine to schedule that goroutine, so overlapped does not
+	// depend on timing when the actor reads ahead, and stays false when it
+	// does not.
+	for deadline := time.Now().Add(50 * time.Millisecond); time.Now().Before(deadline); time.Sleep(100 * time.Microsecond) {
+		p.mu.Lock()
+		during := p.inPrepare > 0 || p.prepCalls > started
+		if during {
+			p.overlapped = true
+		}
+		p.mu.Unlock()
+		if during {
+			break
+		}
+	}
+	return p.ApplyMessages(ctx, msgs)
+}
+
+// TestIngestPipelinedAppliesEveryEventAtLeastOnceThroughCrashesAndErrors is
+// the at-least-once test again with a BatchPreparer: the actor reads ahead
+// and prepares the next batch during the apply, and crashes or errors in
+// either half lose nothing and never commit a batch before it is applied.
+func TestIngestPipelinedAppliesEveryEventAtLeastOnceThroughCrashesAndErrors(t *testing.T) {
+	t.Parallel()
+	s := mustNewSystem(t, SystemConfig{RestartDelay: time.Millisecond}, nil)
+	stream := inproc.New(inproc.Config{})
+	const n = 3000
+	publishN(t, stream, n)
+	p := &preparingApplier{recordingApplier: recordingApplier{applied: map[int64]int{}, fault: func(call int) (error, bool) {
+		switch {
+		case call%11 == 3:
+			return nil, true
+		case call%5 == 2:
+			return errors.New("store unavailable"), false
+		}
+		return nil, false
+	}}, prepFault: func(call int) (error, bool) {
+		switch {
+		case call%13 == 5:
+			return nil, true // on the actor or on the read-ahead goroutine
+		case call%7 == 4:
+			return errors.New("metadata store unavailable"), false
+		}
+		return nil, false
+	}, batches: map[*app.PreparedBatch][]app.ConsumedMessage{}}
+	_, err := s.Spawn(NewIngest(IngestDeps{
+		NewConsumer: func() (app.EventConsumer, error) { return stream.Consumer(), nil },
+		Ingest:      p, Log: quietLog(),
+		Config: IngestConfig{BatchSize: 32, MaxBatch: 256, BatchWait: time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond},
+	}), "ingest", actor.WithMaxRestarts(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "every event applied and committed", func() bool { return p.distinct() == n && stream.Len() == 0 })
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for off := range p.applied {
+		if off < 0 || off >= n {
+			t.Fatalf("applied offset %d never published", off)
+		}
+	}
+	if !p.overlapped {
+		t.Error("no preparation ever ran during an apply: the actor did not read ahead")
+	}
+	grew := false
+	for _, sz := range p.sizes {
+		if sz > 32 {
+			grew = true
+		}
+		if sz > 256 {
+			t.Fatalf("batch of %d exceeds MaxBatch 256", sz)
+		}
+	}
+	if !grew {
+		t.Errorf("batches never grew past BatchSize on a backed-up stream: %v", p.sizes)
+	}
+	stats, _ := s.Stats(context.Background())
+	if stats.Restarts == 0 {
+		t.Fatal("no crash happened: the test injected none")
 	}
 }

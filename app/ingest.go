@@ -116,12 +116,32 @@ func (s *Ingest) decode(ctx context.Context, raw []byte) (rec *domain.Record, ev
 // become dead letters whose id derives from the message position, so a
 // redelivered batch stores each dead letter once.
 func (s *Ingest) ApplyMessages(ctx context.Context, msgs []ConsumedMessage) (ApplyResult, error) {
+	batch, err := s.PrepareMessages(ctx, msgs)
+	if err != nil {
+		return ApplyResult{}, err
+	}
+	return s.ApplyPrepared(ctx, batch)
+}
+
+// PreparedBatch is a consumed batch decoded and validated, ready for
+// ApplyPrepared: the first half of ApplyMessages. It writes nothing, so the
+// ingest actor prepares the next batch while the store applies this one.
+type PreparedBatch struct {
+	batch IngestBatch
+	size  int // messages consumed
+}
+
+// PrepareMessages parses, resolves and validates msgs without writing
+// anything; refused events become dead letters of the batch. Its only error
+// is a failed tenant lookup (the metadata store is down): retry the batch.
+// It is safe to call while another batch is being applied.
+func (s *Ingest) PrepareMessages(ctx context.Context, msgs []ConsumedMessage) (*PreparedBatch, error) {
 	now := s.now()
-	batch := IngestBatch{IngestedAt: now}
+	batch := IngestBatch{IngestedAt: now, Records: make([]*domain.Record, 0, len(msgs))}
 	for _, m := range msgs {
 		rec, ev, refusal, err := s.decode(ctx, m.Value)
 		if err != nil {
-			return ApplyResult{}, err
+			return nil, err
 		}
 		if refusal != nil {
 			id := fmt.Sprintf("dl-%s-%d-%020d", m.Topic, m.Partition, m.Offset)
@@ -139,12 +159,19 @@ func (s *Ingest) ApplyMessages(ctx context.Context, msgs []ConsumedMessage) (App
 		}
 		batch.Records = append(batch.Records, rec)
 	}
-	res, err := s.analytics.Apply(ctx, batch)
+	return &PreparedBatch{batch: batch, size: len(msgs)}, nil
+}
+
+// ApplyPrepared writes a prepared batch through the analytics port (durable
+// when it returns nil) and announces what changed. On error nothing may be
+// assumed written; applying the same batch again is safe.
+func (s *Ingest) ApplyPrepared(ctx context.Context, p *PreparedBatch) (ApplyResult, error) {
+	res, err := s.analytics.Apply(ctx, p.batch)
 	if err != nil {
-		return ApplyResult{}, fmt.Errorf("apply batch of %d: %w", len(msgs), err)
+		return ApplyResult{}, fmt.Errorf("apply batch of %d: %w", p.size, err)
 	}
-	if len(batch.DeadLetters) > 0 {
-		s.log.WarnContext(ctx, "events refused", "count", len(batch.DeadLetters), "first_reason", batch.DeadLetters[0].Reason)
+	if len(p.batch.DeadLetters) > 0 {
+		s.log.WarnContext(ctx, "events refused", "count", len(p.batch.DeadLetters), "first_reason", p.batch.DeadLetters[0].Reason)
 	}
 	s.notify(res.Notices)
 	return res, nil

@@ -82,7 +82,8 @@ func TestClusterIngestKafkaToClickHouseSurvivesKills(t *testing.T) {
 		_, err := sys.Spawn(actors.NewIngest(actors.IngestDeps{
 			NewConsumer: func() (app.EventConsumer, error) { return kafka.NewConsumer(kc) },
 			Ingest:      ing, Log: quiet,
-			Config: actors.IngestConfig{BatchSize: 1000, BatchWait: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond},
+			// Fixed batches of 1,000, so enough batches for the kills.
+			Config: actors.IngestConfig{BatchSize: 1000, MaxBatch: 1000, BatchWait: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond},
 		}), "ingest", actor.WithMaxRestarts(1000))
 		if err != nil {
 			t.Fatal(err)

@@ -112,11 +112,15 @@ func newHarnessTB(t testing.TB) *harness {
 }
 
 // startIngest runs one ingest actor over stream with analytics.
+// Its batches stay at 250 events (no growth while the stream is backed
+// up), so a run has enough batches for the crash tests to kill some.
 func (h *harness) startIngest(t *testing.T, stream *inproc.Log, analytics app.Analytics) *actors.System {
-	return h.startIngestTB(t, stream, analytics, 250)
+	return h.startIngestTB(t, stream, analytics, 250, 250)
 }
 
-func (h *harness) startIngestTB(t testing.TB, stream *inproc.Log, analytics app.Analytics, batch int) *actors.System {
+// startIngestTB runs one ingest actor with batches of batch events,
+// growing up to maxBatch while the stream is backed up (0: the default).
+func (h *harness) startIngestTB(t testing.TB, stream *inproc.Log, analytics app.Analytics, batch, maxBatch int) *actors.System {
 	sys, err := actors.NewSystem(actors.SystemConfig{RestartDelay: time.Millisecond}, quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +129,7 @@ func (h *harness) startIngestTB(t testing.TB, stream *inproc.Log, analytics app.
 	_, err = sys.Spawn(actors.NewIngest(actors.IngestDeps{
 		NewConsumer: func() (app.EventConsumer, error) { return stream.Consumer(), nil },
 		Ingest:      ing, Log: quiet,
-		Config: actors.IngestConfig{BatchSize: batch, BatchWait: 2 * time.Millisecond, MinBackoff: time.Millisecond},
+		Config: actors.IngestConfig{BatchSize: batch, MaxBatch: maxBatch, BatchWait: 2 * time.Millisecond, MinBackoff: time.Millisecond},
 	}), "ingest", actor.WithMaxRestarts(1000))
 	if err != nil {
 		t.Fatal(err)

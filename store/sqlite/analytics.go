@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -25,6 +26,7 @@ import (
 type Analytics struct {
 	writer *sql.DB
 	reader *sql.DB
+	ckpt   *checkpointer
 	cat    *domain.Catalog
 	tables map[string]*sourceTable // entity source name -> table layout
 	rollup map[string]*rollupSQL   // rollup name -> its maintenance statements
@@ -36,12 +38,49 @@ var _ app.Analytics = (*Analytics)(nil)
 type sourceTable struct {
 	src    *domain.Source
 	fields []*domain.Field // data columns, catalogue order, without "id"
+	// insertSQL inserts a new entity: tenant_id, id, version, event_id,
+	// updated_at, then fields.
+	insertSQL string
+	// updates caches updateSQL's statements by the set of changed fields.
+	updates sync.Map // string (changed field indexes) -> string
+}
+
+func (t *sourceTable) init() {
+	cols := []string{"tenant_id", "id", "version", "event_id", "updated_at"}
+	for _, f := range t.fields {
+		cols = append(cols, f.Name)
+	}
+	t.insertSQL = "INSERT INTO an_" + t.src.Name + " (" + strings.Join(cols, ", ") + ") VALUES (?" +
+		strings.Repeat(", ?", len(cols)-1) + ")"
+}
+
+// updateSQL returns the statement that moves a stored entity to a new
+// version and sets the fields at indexes changed (in order); its arguments
+// are version, event_id, updated_at, the changed values, tenant_id, id.
+func (t *sourceTable) updateSQL(changed []int) string {
+	key := make([]byte, 0, len(changed))
+	for _, i := range changed {
+		key = append(key, byte(i))
+	}
+	if q, ok := t.updates.Load(string(key)); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString("UPDATE an_" + t.src.Name + " SET version = ?, event_id = ?, updated_at = ?")
+	for _, i := range changed {
+		b.WriteString(", " + t.fields[i].Name + " = ?")
+	}
+	b.WriteString(" WHERE tenant_id = ? AND id = ?")
+	q, _ := t.updates.LoadOrStore(string(key), b.String())
+	return q.(string)
 }
 
 // OpenAnalytics opens the analytics tables in the SQLite file at path. It
 // does not migrate: call Migrate.
 func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Analytics, error) {
-	writer, err := openPool(ctx, dsn(path, false), 1)
+	// The ingest writer leaves checkpoints to the checkpointer (below)
+	// and checkpoints itself only if the WAL grows far past that.
+	writer, err := openPool(ctx, dsn(path, false, fmt.Sprintf("wal_autocheckpoint(%d)", writerAutoCheckpoint)), 1)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite analytics %s: %w", path, err)
 	}
@@ -50,7 +89,13 @@ func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Anal
 		_ = writer.Close()
 		return nil, fmt.Errorf("open sqlite analytics %s: %w", path, err)
 	}
-	a := &Analytics{writer: writer, reader: reader, cat: cat, tables: map[string]*sourceTable{}, rollup: map[string]*rollupSQL{}}
+	ckpt, err := newCheckpointer(ctx, path)
+	if err != nil {
+		_ = writer.Close()
+		_ = reader.Close()
+		return nil, fmt.Errorf("open sqlite analytics %s: %w", path, err)
+	}
+	a := &Analytics{writer: writer, reader: reader, ckpt: ckpt, cat: cat, tables: map[string]*sourceTable{}, rollup: map[string]*rollupSQL{}}
 	for _, s := range cat.Sources {
 		for i := range s.Rollups {
 			a.rollup[s.Rollups[i].Name] = newRollupSQL(&s.Rollups[i])
@@ -63,6 +108,11 @@ func OpenAnalytics(ctx context.Context, path string, cat *domain.Catalog) (*Anal
 				t.fields = append(t.fields, &s.Fields[i])
 			}
 		}
+		if len(t.fields) > 255 {
+			_ = a.Close()
+			return nil, fmt.Errorf("source %s: %d fields, at most 255 supported", s.Name, len(t.fields))
+		}
+		t.init()
 		a.tables[s.Name] = t
 	}
 	return a, nil
@@ -94,7 +144,9 @@ func (a *Analytics) Ping(ctx context.Context) error {
 }
 
 // Close closes both pools.
-func (a *Analytics) Close() error { return errors.Join(a.reader.Close(), a.writer.Close()) }
+func (a *Analytics) Close() error {
+	return errors.Join(a.ckpt.close(), a.reader.Close(), a.writer.Close())
+}
 
 // ms is the stored form of a time: Unix milliseconds, UTC.
 func ms(t time.Time) int64 { return t.UnixMilli() }

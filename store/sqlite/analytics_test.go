@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +95,112 @@ func TestBucketSQL(t *testing.T) {
 				t.Errorf("%s of %s: %s, want %s", grain, at, fromMS(got), want)
 			}
 		}
+	}
+}
+
+// Migration 00003 rebuilds an_events as a rowid table on a store that holds
+// data: every event is kept, the (tenant_id, event_id) key still makes a
+// replayed batch all duplicates, and going down and up again keeps both.
+func TestEventsRowidMigrationKeepsEventsAndDedupe(t *testing.T) {
+	a, now := demoStore(t)
+	ctx := context.Background()
+	digest := func() string {
+		var n int64
+		var sum string
+		err := a.reader.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(event_id) + occurred_at % 1000003 + version), 0) || ''
+			FROM an_events`).Scan(&n, &sum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(n, "/", sum)
+	}
+	withoutRowid := func() bool {
+		var ddl string
+		if err := a.reader.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'an_events'`).Scan(&ddl); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(ddl, "WITHOUT ROWID")
+	}
+	if withoutRowid() {
+		t.Fatal("an_events is still WITHOUT ROWID after the migrations")
+	}
+	want := digest()
+	p, err := goose.NewProvider(goose.DialectSQLite3, a.writer, schema.AnalyticsSQLiteMigrations,
+		goose.WithTableName("goose_analytics_version"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if !withoutRowid() || digest() != want {
+		t.Fatalf("down: without rowid %v, events %s, want %s", withoutRowid(), digest(), want)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if withoutRowid() || digest() != want {
+		t.Fatalf("up again: without rowid %v, events %s, want %s", withoutRowid(), digest(), want)
+	}
+	recs := demoRecords(t, a, now)
+	res, err := a.Apply(ctx, app.IngestBatch{Records: recs[:500], IngestedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inserted != 0 || res.Duplicates != 500 {
+		t.Fatalf("replayed batch after the migration: %+v, want 500 duplicates", res)
+	}
+	if digest() != want {
+		t.Fatalf("a replay changed the events: %s, want %s", digest(), want)
+	}
+	if err := a.VerifyRollups(ctx, "t1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cancelAfter is a context whose Err reports cancellation from its n+1st
+// call on: a batch cancelled between two of Apply's phases.
+type cancelAfter struct {
+	context.Context
+	calls, n int
+}
+
+func (c *cancelAfter) Err() error {
+	c.calls++
+	if c.calls > c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+// Apply's statements do not watch ctx (see Apply), but a batch whose
+// context ends between phases is rolled back, not committed.
+func TestApplyCancelledBetweenPhasesCommitsNothing(t *testing.T) {
+	a := openAnalytics(t)
+	cat := analyticstest.Catalog(t)
+	var recs []*domain.Record
+	for i := 0; i < 50; i++ {
+		ev := analyticstest.Ev("t1", fmt.Sprintf("ev-%d", i), "tickets", "ticket.created", fmt.Sprintf("T-%d", i), 1, analyticstest.Now,
+			fmt.Sprintf(`{"status":"open","created_at":%q}`, analyticstest.Now.Format(time.RFC3339)))
+		recs = append(recs, analyticstest.Rec(t, cat, ev))
+	}
+	for n := 1; n <= 5; n++ {
+		ctx := &cancelAfter{Context: context.Background(), n: n}
+		if _, err := a.Apply(ctx, app.IngestBatch{Records: recs, IngestedAt: analyticstest.Now}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled after %d phases: err = %v, want context.Canceled", n, err)
+		}
+		for _, src := range []string{"events", "tickets"} {
+			tot, err := a.SourceTotals(context.Background(), "t1", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tot.Rows != 0 {
+				t.Fatalf("cancelled after %d phases: %d %s stored", n, tot.Rows, src)
+			}
+		}
+	}
+	res, err := a.Apply(context.Background(), app.IngestBatch{Records: recs, IngestedAt: analyticstest.Now})
+	if err != nil || res.Inserted != len(recs) {
+		t.Fatalf("the same batch, not cancelled: %+v, %v", res, err)
 	}
 }

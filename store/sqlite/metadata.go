@@ -81,8 +81,11 @@ func openPool(ctx context.Context, dsn string, conns int) (*sql.DB, error) {
 // busy timeout and foreign keys (both are per connection in SQLite); the
 // writer sets WAL (persistent in the file) and begins transactions
 // IMMEDIATE; readers are query_only so a stray write fails loudly.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool, extra ...string) string {
 	q := url.Values{}
+	for _, p := range extra {
+		q.Add("_pragma", p)
+	}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	q.Add("_pragma", "foreign_keys(1)")
 	// A 64 MiB page cache per connection: the analytics tables are read

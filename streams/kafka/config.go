@@ -28,6 +28,7 @@ const (
 	DefaultBatchSize      = 1000
 	DefaultBatchTimeout   = 5 * time.Millisecond
 	DefaultFetchLinger    = 5 * time.Millisecond
+	DefaultFetchLingerMax = 100 * time.Millisecond
 	DefaultFetchMaxWait   = 500 * time.Millisecond
 	DefaultQueueCapacity  = 1000
 	DefaultMaxFetchBytes  = 1 << 20
@@ -66,11 +67,15 @@ type Config struct {
 	// DefaultBatchTimeout.
 	BatchTimeout time.Duration
 
-	// FetchLinger is how long Fetch keeps collecting after the first
-	// message, to fill a batch when messages trickle in. Keep it to a few
-	// milliseconds: it is latency added to every batch that does not
-	// fill. Default: DefaultFetchLinger.
+	// FetchLinger is how long a quiet spell ends Fetch's collecting after
+	// the first message: it keeps taking messages while they arrive no
+	// further apart, to fill a batch when the topic is backed up. Keep it
+	// to a few milliseconds: it is latency added to every batch that does
+	// not fill. Default: DefaultFetchLinger.
 	FetchLinger time.Duration
+	// FetchLingerMax bounds the whole collecting after the first message,
+	// however steadily messages come. Default: DefaultFetchLingerMax.
+	FetchLingerMax time.Duration
 	// FetchMaxWait is how long a broker holds a fetch request open when
 	// there is nothing new. kafka-go cannot cancel a fetch in flight, so
 	// this also bounds how long Close takes; kafka-go's default (10 s)
@@ -133,6 +138,7 @@ func (c Config) Validate() error {
 		{"write timeout", c.WriteTimeout},
 		{"batch timeout", c.BatchTimeout},
 		{"fetch linger", c.FetchLinger},
+		{"fetch linger max", c.FetchLingerMax},
 		{"fetch max wait", c.FetchMaxWait},
 		{"session timeout", c.SessionTimeout},
 		{"commit interval", c.CommitInterval},
@@ -175,6 +181,7 @@ func (c Config) withDefaults() Config {
 	def(&c.WriteTimeout, DefaultWriteTimeout)
 	def(&c.BatchTimeout, DefaultBatchTimeout)
 	def(&c.FetchLinger, DefaultFetchLinger)
+	def(&c.FetchLingerMax, DefaultFetchLingerMax)
 	def(&c.FetchMaxWait, DefaultFetchMaxWait)
 	def(&c.SessionTimeout, DefaultSessionTimeout)
 	defInt(&c.BatchSize, DefaultBatchSize)

@@ -29,6 +29,7 @@ type Consumer struct {
 	r           *kafkago.Reader
 	topic       string
 	lingerDelay time.Duration
+	lingerMax   time.Duration
 
 	// mu guards pending, an error the reader returned after Fetch had
 	// already taken messages from it. Fetch returns those messages first
@@ -74,11 +75,12 @@ func NewConsumer(cfg Config) (*Consumer, error) {
 		WatchPartitionChanges: true,
 		ErrorLogger:           cfg.errorLogger("reader"),
 	})
-	return &Consumer{r: r, topic: cfg.Topic, lingerDelay: cfg.FetchLinger}, nil
+	return &Consumer{r: r, topic: cfg.Topic, lingerDelay: cfg.FetchLinger, lingerMax: cfg.FetchLingerMax}, nil
 }
 
 // Fetch returns up to limit messages, waiting at most wait (at least 1 ms)
-// for the first one and then at most the configured linger for the rest.
+// for the first one and then lingering for the rest while they keep coming
+// (see linger).
 // With nothing in time it returns no messages and a nil error; when ctx
 // ends before the first message it returns ctx.Err(). Once it holds
 // messages it returns them, whatever happens next: they have left the
@@ -105,21 +107,49 @@ func (c *Consumer) Fetch(ctx context.Context, limit int, wait time.Duration) ([]
 	return consumed(raw), nil
 }
 
-// linger appends to raw what arrives within the linger time, up to limit.
+// linger appends to raw what keeps arriving, up to limit: it stops after
+// a quiet FetchLinger (no message in a window that long) or once
+// FetchLingerMax has passed since it began. A backed-up topic thus fills
+// large batches (the reader's queue refills while Fetch drains it) and a
+// trickle waits a few milliseconds at most. One context per window, not
+// per message: a timer per message would be a visible share of the cost.
 func (c *Consumer) linger(ctx context.Context, raw []kafkago.Message, limit int) []kafkago.Message {
-	lingerCtx, cancel := context.WithTimeout(ctx, c.lingerDelay)
-	defer cancel()
+	end := time.Now().Add(c.lingerMax)
 	for len(raw) < limit {
-		m, err := c.r.FetchMessage(lingerCtx)
-		if err != nil {
-			if lingerCtx.Err() == nil {
-				c.setPending(err)
-			}
+		window := min(c.lingerDelay, time.Until(end))
+		if window <= 0 {
 			break
 		}
-		raw = append(raw, m)
+		got, err := c.lingerWindow(ctx, &raw, limit, window)
+		if err != nil {
+			c.setPending(err)
+			break
+		}
+		if got == 0 {
+			break
+		}
 	}
 	return raw
+}
+
+// lingerWindow appends what arrives within window, up to limit, and says
+// how many came; err is a reader error (not the window's end).
+func (c *Consumer) lingerWindow(ctx context.Context, raw *[]kafkago.Message, limit int, window time.Duration) (int, error) {
+	windowCtx, cancel := context.WithTimeout(ctx, window)
+	defer cancel()
+	got := 0
+	for len(*raw) < limit {
+		m, err := c.r.FetchMessage(windowCtx)
+		if err != nil {
+			if windowCtx.Err() != nil {
+				return got, nil
+			}
+			return got, err
+		}
+		*raw = append(*raw, m)
+		got++
+	}
+	return got, nil
 }
 
 // fetchFirst waits up to wait for one message; ok is false when none came.

@@ -75,12 +75,12 @@ func TestDefaults(t *testing.T) {
 	got := Config{}.withDefaults()
 	want := Config{
 		ClientID: DefaultClientID, DialTimeout: DefaultDialTimeout, WriteTimeout: DefaultWriteTimeout,
-		BatchSize: DefaultBatchSize, BatchTimeout: DefaultBatchTimeout, FetchLinger: DefaultFetchLinger,
+		BatchSize: DefaultBatchSize, BatchTimeout: DefaultBatchTimeout, FetchLinger: DefaultFetchLinger, FetchLingerMax: DefaultFetchLingerMax,
 		FetchMaxWait: DefaultFetchMaxWait, QueueCapacity: DefaultQueueCapacity,
 		MaxFetchBytes: DefaultMaxFetchBytes, SessionTimeout: DefaultSessionTimeout,
 	}
 	if got.ClientID != want.ClientID || got.DialTimeout != want.DialTimeout || got.WriteTimeout != want.WriteTimeout ||
-		got.BatchSize != want.BatchSize || got.BatchTimeout != want.BatchTimeout || got.FetchLinger != want.FetchLinger ||
+		got.BatchSize != want.BatchSize || got.BatchTimeout != want.BatchTimeout || got.FetchLinger != want.FetchLinger || got.FetchLingerMax != want.FetchLingerMax ||
 		got.FetchMaxWait != want.FetchMaxWait || got.QueueCapacity != want.QueueCapacity ||
 		got.MaxFetchBytes != want.MaxFetchBytes || got.SessionTimeout != want.SessionTimeout {
 		t.Fatalf("defaults = %+v, want %+v", got, want)

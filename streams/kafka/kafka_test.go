@@ -160,6 +160,31 @@ func TestOffsetsSurviveRestart(t *testing.T) {
 	streamtest.CheckOrder(t, all, keys, 130)
 }
 
+// A backed-up topic fills a whole large batch in one Fetch: collecting
+// goes on while messages keep coming (FetchLinger is the quiet spell that
+// ends it), not only for FetchLinger in total, which would return a few
+// thousand at most here.
+func TestFetchFillsLargeBatchesFromABackedUpTopic(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	cfg := newTopic(t, kafkatest.MustStart(t).Addrs())
+	cfg.FetchLinger, cfg.FetchLingerMax = 50*time.Millisecond, 30*time.Second
+	const n = 20_000
+	streamtest.Publish(ctx, t, mustPublisher(t, cfg), []string{"a", "b", "c", "d"}, 0, n, 2000)
+	c := mustConsumer(t, cfg)
+	msgs, err := c.Fetch(ctx, n, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != n {
+		t.Fatalf("one fetch took %d of %d backed-up messages", len(msgs), n)
+	}
+	if err := c.Commit(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	streamtest.ExpectNothing(ctx, t, c)
+}
+
 // Two members of one group split the partitions between them (kafka-go's
 // JoinGroup / SyncGroup with its default range balancer, against kfake),
 // and together they see every message.
@@ -313,6 +338,7 @@ func TestConfigValidate(t *testing.T) {
 		{"negative timeouts", func(c *kafka.Config) {
 			c.DialTimeout, c.FetchLinger, c.CommitInterval = -1, -time.Second, -time.Millisecond
 		}, []string{"dial timeout", "fetch linger", "commit interval"}},
+		{"negative linger cap", func(c *kafka.Config) { c.FetchLingerMax = -time.Second }, []string{"fetch linger max"}},
 		{"negative sizes", func(c *kafka.Config) { c.BatchSize, c.MaxFetchBytes = -1, -2 }, []string{"batch size", "max fetch bytes"}},
 		{"everything at once", func(c *kafka.Config) { *c = kafka.Config{QueueCapacity: -1} }, []string{"brokers", "topic", "queue capacity"}},
 	}

@@ -23,6 +23,7 @@
 package chtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -220,6 +222,36 @@ func (s *Server) ping() error {
 	}
 	defer conn.Close()
 	return conn.Ping(ctx)
+}
+
+// CPU returns the CPU time (user + system) the server process has used,
+// read from /proc: benchmarks report the server's cost per event next to
+// the client's.
+func (s *Server) CPU() (time.Duration, error) {
+	s.mu.Lock()
+	pid := s.proc.Pid
+	s.mu.Unlock()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("chtest: server cpu: %w", err)
+	}
+	// Fields after the command name (which may hold spaces) start at
+	// state; utime and stime are the 14th and 15th fields overall.
+	rest := raw[bytes.LastIndexByte(raw, ')')+2:]
+	f := strings.Fields(string(rest))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("chtest: server cpu: short /proc/%d/stat", pid)
+	}
+	var ticks int64
+	for _, v := range f[11:13] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("chtest: server cpu: %w", err)
+		}
+		ticks += n
+	}
+	// USER_HZ is 100 on every Linux this runs on.
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 // Pause freezes the server (SIGSTOP): connections stay open but nothing
