@@ -458,7 +458,7 @@ export const ptBR = {
   'admin.changesShow': 'Ver antes e depois',
   'admin.before': 'Antes',
   'admin.after': 'Depois',
-  'admin.system': 'Sistema',
+  'admin.system': 'Sistema ou módulo',
 } as const;
 
 /** A message key. */
@@ -920,7 +920,7 @@ export const en: Record<MessageKey, string> = {
   'admin.changesShow': 'Show before and after',
   'admin.before': 'Before',
   'admin.after': 'After',
-  'admin.system': 'System',
+  'admin.system': 'System or module',
 };
 
 /** The languages the UI speaks. */

@@ -129,8 +129,8 @@ export function AuditPage() {
                     {(r.before != null || r.after != null) ? (
                       <details>
                         <summary>{t('admin.changesShow')}<span className="visually-hidden"> {r.action} {r.object_id}</span></summary>
-                        {r.before != null && <><p>{t('admin.before')}</p><pre className="payload">{JSON.stringify(r.before, null, 2)}</pre></>}
-                        {r.after != null && <><p>{t('admin.after')}</p><pre className="payload">{JSON.stringify(r.after, null, 2)}</pre></>}
+                        {r.before != null && <><p>{t('admin.before')}</p><pre className="payload" tabIndex={0}>{JSON.stringify(r.before, null, 2)}</pre></>}
+                        {r.after != null && <><p>{t('admin.after')}</p><pre className="payload" tabIndex={0}>{JSON.stringify(r.after, null, 2)}</pre></>}
                       </details>
                     ) : '—'}
                   </td>

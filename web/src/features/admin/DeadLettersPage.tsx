@@ -68,7 +68,7 @@ export function DeadLettersPage() {
                   <td>
                     <details>
                       <summary>{t('admin.payloadShow')}<span className="visually-hidden"> {d.event_id || d.id}</span></summary>
-                      <pre className="payload">{prettyPayload(d.payload)}</pre>
+                      <pre className="payload" tabIndex={0}>{prettyPayload(d.payload)}</pre>
                     </details>
                   </td>
                 </tr>
