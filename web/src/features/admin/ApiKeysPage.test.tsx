@@ -69,5 +69,6 @@ describe('ApiKeysPage', () => {
     await waitFor(() => expect(row.textContent).toMatch(/Revogada em/));
     expect(within(row).queryByRole('button', { name: 'Revogar Old module' })).toBeNull();
     expect(s.keys[0].revoked_at).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Nome')));
   });
 });

@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/I18n';
 import { useSession } from '../session/session';
 import { keyErrorControl, keySources, upsertById, userName } from './admin';
 import { adminAPI, type APIKey, type CreatedAPIKey } from './api';
-import { Confirm, Field, LoadState, dateTime } from './parts';
+import { Confirm, Field, LoadState, dateTime, focusSoon } from './parts';
 import { useLoad } from './useLoad';
 
 const loadKeys = (signal: AbortSignal) => adminAPI.apiKeys(signal).then((r) => r.items);
@@ -59,10 +59,12 @@ export function ApiKeysPage() {
       keys.set((ks) => upsertById(ks, { ...k, revoked_at: new Date().toISOString() }));
       keys.reload(); // the server's revocation time
       announce(t('admin.keyRevoked', { name: k.name }));
+      setConfirming(null);
+      focusSoon('key-name'); // the revoke button is gone with the key's activity
     } catch (err) {
       setRowError({ id: k.id, message: (err as Error).message });
-    } finally {
       setConfirming(null);
+      focusSoon(`key-revoke-${k.id}`);
     }
   }
 
@@ -120,9 +122,9 @@ export function ApiKeysPage() {
                     <td>
                       {k.revoked_at ? null : confirming === k.id ? (
                         <Confirm question={t('admin.keyRevokeConfirm', { name: k.name })} confirm={t('admin.revoke')}
-                          onCancel={() => setConfirming(null)} onConfirm={() => revoke(k)} />
+                          onCancel={() => { setConfirming(null); focusSoon(`key-revoke-${k.id}`); }} onConfirm={() => revoke(k)} />
                       ) : (
-                        <button type="button" className="danger" aria-label={t('admin.revokeOf', { name: k.name })}
+                        <button type="button" id={`key-revoke-${k.id}`} className="danger" aria-label={t('admin.revokeOf', { name: k.name })}
                           onClick={() => { setRowError(null); setConfirming(k.id); }}>{t('admin.revoke')}</button>
                       )}
                       {err && <p className="field-error" role="alert">{err}</p>}

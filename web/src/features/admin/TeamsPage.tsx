@@ -5,7 +5,7 @@ import { useAnnounce } from '../../app/Announcer';
 import { useI18n } from '../../i18n/I18n';
 import { candidates, errorControl, membersOf, upsertById } from './admin';
 import { adminAPI, type AdminUser, type Team } from './api';
-import { Confirm, Field, LoadState, dateTime } from './parts';
+import { Confirm, Field, LoadState, dateTime, focusSoon } from './parts';
 import { useLoad } from './useLoad';
 
 const loadTeams = (signal: AbortSignal) => adminAPI.teams(signal).then((r) => r.items);
@@ -164,9 +164,9 @@ function Members({ team, users, usersError }: { team: Team; users: AdminUser[]; 
                       <td>
                         {confirming === m.id ? (
                           <Confirm question={t('admin.memberRemoveConfirm', { name: m.name, team: team.name })} confirm={t('admin.remove')}
-                            onCancel={() => setConfirming(null)} onConfirm={() => remove(m.id, m.name)} />
+                            onCancel={() => { setConfirming(null); focusSoon(`member-remove-${m.id}`); }} onConfirm={() => remove(m.id, m.name)} />
                         ) : (
-                          <button type="button" className="danger" aria-label={t('admin.removeOf', { name: m.name })}
+                          <button type="button" id={`member-remove-${m.id}`} className="danger" aria-label={t('admin.removeOf', { name: m.name })}
                             onClick={() => setConfirming(m.id)}>{t('admin.remove')}</button>
                         )}
                       </td>

@@ -66,12 +66,15 @@ describe('UsersPage', () => {
     expect(document.activeElement).toBe(within(confirm).getByRole('button', { name: 'Desativar' }));
     fireEvent.click(within(confirm).getByRole('button', { name: 'Cancelar' }));
     expect(s.users.find((u) => u.id === 'u3')!.disabled).toBe(false);
+    // The keyboard goes back to the row's button, not to the top of the page.
+    await waitFor(() => expect(document.activeElement).toBe(within(table).getByRole('button', { name: 'Desativar Carla Viewer' })));
 
     fireEvent.click(within(table).getByRole('button', { name: 'Desativar Carla Viewer' }));
     fireEvent.click(within(within(table).getByRole('group', { name: /Desativar Carla Viewer\?/ })).getByRole('button', { name: 'Desativar' }));
     await waitFor(() => expect(announcer().textContent).toBe('Carla Viewer foi desativado.'));
     const row = within(table).getByRole('rowheader', { name: 'Carla Viewer' }).closest('tr')!;
     expect(within(row).getByText('Desativado')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(within(row).getByRole('button', { name: 'Reativar Carla Viewer' })));
     expect(s.calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ role: 'editor' }, { disabled: true }]);
 
     fireEvent.click(within(row).getByRole('button', { name: 'Reativar Carla Viewer' }));

@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/I18n';
 import { useSession } from '../session/session';
 import { errorControl, upsertById } from './admin';
 import { adminAPI, ROLES, type AdminUser, type Role } from './api';
-import { Confirm, Field, LoadState } from './parts';
+import { Confirm, Field, LoadState, focusSoon } from './parts';
 import { useLoad } from './useLoad';
 
 const FIELDS = ['name', 'email', 'role', 'password'] as const;
@@ -63,7 +63,7 @@ export function UsersPage() {
     } catch (err) {
       setRowError({ id: u.id, message: (err as Error).message });
     } finally {
-      setConfirming(null);
+      if (change.disabled !== undefined) { setConfirming(null); focusSoon(`user-toggle-${u.id}`); }
     }
   }
 
@@ -129,10 +129,10 @@ export function UsersPage() {
                     <td>
                       {confirming === u.id ? (
                         <Confirm question={t(u.disabled ? 'admin.enableConfirm' : 'admin.disableConfirm', { name: u.name })}
-                          confirm={t(u.disabled ? 'admin.enable' : 'admin.disable')} onCancel={() => setConfirming(null)}
+                          confirm={t(u.disabled ? 'admin.enable' : 'admin.disable')} onCancel={() => { setConfirming(null); focusSoon(`user-toggle-${u.id}`); }}
                           onConfirm={() => update(u, { disabled: !u.disabled }, t(u.disabled ? 'admin.enabled' : 'admin.disabledDone', { name: u.name }))} />
                       ) : (
-                        <button type="button" className={u.disabled ? '' : 'danger'} aria-label={t(u.disabled ? 'admin.enableOf' : 'admin.disableOf', { name: u.name })}
+                        <button type="button" id={`user-toggle-${u.id}`} className={u.disabled ? '' : 'danger'} aria-label={t(u.disabled ? 'admin.enableOf' : 'admin.disableOf', { name: u.name })}
                           onClick={() => { setRowError(null); setConfirming(u.id); }}>{t(u.disabled ? 'admin.enable' : 'admin.disable')}</button>
                       )}
                     </td>

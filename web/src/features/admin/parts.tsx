@@ -56,3 +56,12 @@ export function dateTime(s: string | undefined, lang: string): string {
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? s : d.toLocaleString(lang);
 }
+
+/**
+ * Moves the focus to the element with id once React has rendered the
+ * change (the confirmation it replaces is gone by then), so the keyboard
+ * does not fall back to the top of the page.
+ */
+export function focusSoon(id: string) {
+  setTimeout(() => document.getElementById(id)?.focus(), 0);
+}
