@@ -10,7 +10,7 @@ import { UsersPage } from './UsersPage';
 
 afterEach(() => vi.unstubAllGlobals());
 
-function app(route: string, opts: FakeOptions = {}) {
+function app(route: string, opts: FakeOptions = {}, lang: 'pt-BR' | 'en' = 'pt-BR') {
   const s = fakeAdminServer(opts);
   renderUI(
     <SessionProvider>
@@ -23,7 +23,7 @@ function app(route: string, opts: FakeOptions = {}) {
         </Route>
       </Routes>
     </SessionProvider>,
-    { route },
+    { route, lang },
   );
   return s;
 }
@@ -44,6 +44,15 @@ describe('AdminLayout', () => {
     expect(await screen.findByRole('alert')).toHaveProperty('textContent', 'Somente administradores podem abrir esta página.');
     expect(within(screen.getByRole('navigation', { name: 'Navegação principal' })).queryByRole('link', { name: 'Administração' })).toBeNull();
     expect(s.calls.some((c) => c.url === '/api/users')).toBe(false);
+  });
+
+  it('speaks English when chosen', async () => {
+    app('/ui/admin/users', {}, 'en');
+    const sections = await screen.findByRole('navigation', { name: 'Administration sections' });
+    expect(within(sections).getAllByRole('link').map((a) => a.textContent)).toEqual(['Users', 'Teams', 'API keys', 'Dead letters', 'Audit log']);
+    const table = await screen.findByRole('table', { name: "The tenant's users (3)" });
+    expect(within(table).getByLabelText('Role of Bruno Editor')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Create user' })).toBeTruthy();
   });
 
   it("says the same when the API refuses (the role was taken away after sign-in)", async () => {

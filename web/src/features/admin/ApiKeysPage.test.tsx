@@ -42,6 +42,7 @@ describe('ApiKeysPage', () => {
 
     fireEvent.click(within(shown).getByRole('button', { name: 'Já copiei' }));
     expect(screen.queryByRole('region', { name: /criada/ })).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Nome')));
     expect(document.body.textContent).not.toContain('crk_SECRET');
   });
 

@@ -74,7 +74,7 @@ export function ApiKeysPage() {
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">{t('admin.apiKeys')}</h2>
       <p className="muted">{t('admin.keysIntro')}</p>
-      {created && <NewKey created={created} onDone={() => setCreated(null)} />}
+      {created && <NewKey created={created} onDone={() => { setCreated(null); focusSoon('key-name'); }} />}
       <form className="admin-form" onSubmit={create} noValidate aria-labelledby="key-new-title">
         <h3 id="key-new-title">{t('admin.keyNew')}</h3>
         <Field id="key-name" label={t('admin.name')} error={error?.control === 'name' ? error.message : undefined}>
