@@ -8,6 +8,12 @@ import { LoginPage } from '../features/session/LoginPage';
 import { useSession } from '../features/session/session';
 import { ShellOrKiosk } from '../features/kiosk/ShellOrKiosk';
 import { RealtimeProvider } from '../realtime/RealtimeProvider';
+import { AdminLayout } from '../features/admin/AdminLayout';
+import { UsersPage } from '../features/admin/UsersPage';
+import { TeamsPage } from '../features/admin/TeamsPage';
+import { ApiKeysPage } from '../features/admin/ApiKeysPage';
+import { DeadLettersPage } from '../features/admin/DeadLettersPage';
+import { AuditPage } from '../features/admin/AuditPage';
 
 // The dashboard page carries the charts and the grid (most of the code):
 // loaded when a dashboard is first opened, not with the sign-in page;
@@ -58,6 +64,15 @@ export function App() {
         <Route element={<ShellOrKiosk />}>
           <Route path="/ui/dashboards" element={<DashboardsPage />} />
           <Route path="/ui/dashboards/:id" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
+          <Route path="/ui/admin" element={<AdminLayout />}>
+            <Route index element={<Navigate to="/ui/admin/users" replace />} />
+            <Route path="users" element={<UsersPage />} />
+            <Route path="teams" element={<TeamsPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="dead-letters" element={<DeadLettersPage />} />
+            <Route path="audit" element={<AuditPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

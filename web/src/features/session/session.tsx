@@ -10,6 +10,8 @@ export interface Catalog {
   sources: {
     name: string;
     label: Record<string, string>;
+    /** entity (events ingested for it) or stream (derived). */
+    kind?: string;
     fields: {
       name: string; type: string; kind: string; label: Record<string, string>; scope?: string;
       /** Aggregations the field allows (measures; count needs no field). */

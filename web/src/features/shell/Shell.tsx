@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/I18n';
 import type { Lang } from '../../i18n/messages';
 import { useTheme, type ThemeChoice } from '../../theme/Theme';
 import { useSession } from '../session/session';
+import { isAdmin } from '../admin/admin';
 
 function UserMenu() {
   const { t } = useI18n();
@@ -42,6 +43,7 @@ function UserMenu() {
 export function Shell() {
   const { t, lang, setLang } = useI18n();
   const { choice, setChoice } = useTheme();
+  const { me } = useSession();
   return (
     <div className="shell">
       <a className="skip" href="#main">{t('app.skip')}</a>
@@ -50,6 +52,7 @@ export function Shell() {
         <nav aria-label={t('shell.nav')}>
           <ul>
             <li><NavLink to="/ui/dashboards">{t('shell.dashboards')}</NavLink></li>
+            {isAdmin(me) && <li><NavLink to="/ui/admin">{t('shell.admin')}</NavLink></li>}
           </ul>
         </nav>
         <div className="topbar-tools">
