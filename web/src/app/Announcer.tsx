@@ -3,6 +3,9 @@
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
 
 type Announce = (message: string) => void;
+
+/** How long a message stays shown. */
+export const TOAST_MS = 6000;
 const Ctx = createContext<Announce>(() => {});
 
 export function AnnouncerProvider({ children }: { children: ReactNode }) {
@@ -12,7 +15,12 @@ export function AnnouncerProvider({ children }: { children: ReactNode }) {
     // Clearing first makes a repeated message be read again.
     setMessage('');
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => setMessage(m), 50);
+    timer.current = setTimeout(() => {
+      setMessage(m);
+      // The toast goes away once read; an old message must not stay on
+      // screen as if it were news.
+      timer.current = setTimeout(() => setMessage(''), TOAST_MS);
+    }, 50);
   }, []);
   return (
     <Ctx.Provider value={announce}>
