@@ -89,14 +89,6 @@ func localize(lang Lang, format string, args []any, english string) string {
 	if !ok {
 		return english
 	}
-	// A whole message passed as the argument of "%s" is translated too.
-	if format == "%s" && len(args) == 1 {
-		if s, ok := args[0].(string); ok {
-			if t, ok := cat[s]; ok && !strings.Contains(s, "%") {
-				return t
-			}
-		}
-	}
 	if len(args) == 0 {
 		return tr
 	}
