@@ -48,6 +48,21 @@ func ptNoun(n noun) nounPT {
 	return nounPT{word: string(n)}
 }
 
+// messageError is a plain error whose text is a catalogue message: the
+// value errors of the query model (ResolveValue, CoerceValue...), which
+// callers wrap as Invalid(path, "%v", err) where they know the path.
+type messageError struct {
+	format string
+	args   []any
+}
+
+func (e *messageError) Error() string { return fmt.Sprintf(e.format, e.args...) }
+
+// errorf is fmt.Errorf for messages a reader sees (no wrapping).
+func errorf(format string, args ...any) error {
+	return &messageError{format: format, args: args}
+}
+
 // MessageIn renders e's message in lang. English, and a message the
 // catalogue of lang lacks, read as Message.
 func (e *Error) MessageIn(lang Lang) string {
@@ -110,9 +125,14 @@ func localArgs(lang Lang, args []any) []any {
 			}
 		case error:
 			var de *Error
-			if errors.As(v, &de) && de.Message != "" {
+			var me *messageError
+			switch {
+			case errors.As(v, &de) && de.Message != "":
 				out[i] = strings.Replace(v.Error(), de.Message, de.MessageIn(lang), 1)
-			} else {
+			case errors.As(v, &me):
+				en := me.Error()
+				out[i] = strings.Replace(v.Error(), en, localize(lang, me.format, me.args, en), 1)
+			default:
 				out[i] = v
 			}
 		default:

@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -12,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // message is one English message format found in the sources, or one
@@ -23,15 +26,15 @@ type message struct {
 
 // scanMessages parses every non-test Go file of the module and returns the
 // constant formats given to the error constructors (Invalid, Errorf,
-// Forbidden, Conflict, the query validator's add, Localize, and Error
-// literals' Message) and the constant nouns given to NotFound and to the
+// Forbidden, Conflict, the query validator's add, domain's errorf,
+// Localize, the stores' writeErr conflicts, and Error literals' Message) and the constant nouns given to NotFound and to the
 // metadata stores' not-found helpers. Formats that are not constants are
 // returned apart, so the test can say where they are.
 func scanMessages(t *testing.T, root string) (formats, nouns, dynamic []message) {
 	t.Helper()
 	// The argument index of the format, by constructor name.
 	// The metadata stores' writeErr passes its conflict format to Conflict.
-	formatArg := map[string]int{"Invalid": 1, "Errorf": 1, "Forbidden": 0, "Conflict": 0, "Localize": 1, "writeErr": 2}
+	formatArg := map[string]int{"Invalid": 1, "Errorf": 1, "Forbidden": 0, "Conflict": 0, "Localize": 1, "writeErr": 2, "errorf": 0}
 	// The argument index of the noun, by helper name.
 	nounArg := map[string]int{"NotFound": 0, "getOne": 2, "affectOne": 1}
 	fset := token.NewFileSet()
@@ -313,5 +316,27 @@ func TestErrorArgumentsAreTranslated(t *testing.T) {
 	}
 	if got := e.MessageIn(LangPortuguese); got != "invalid: deve ser um número (params.x)" {
 		t.Errorf("pt-BR %q", got)
+	}
+}
+
+// The query model's value errors reach the reader translated through the
+// Invalid that wraps them, and read as before in English.
+func TestValueErrorsAreTranslated(t *testing.T) {
+	num := &Field{Name: "n", Type: TypeInt}
+	_, err := CoerceValue(num, "x", time.Time{}, nil)
+	e := Invalid("filters", "%s: %v", "n", err)
+	if e.Message != "n: must be a number" || e.MessageIn(LangPortuguese) != "n: deve ser um número" {
+		t.Errorf("%q / %q", e.Message, e.MessageIn(LangPortuguese))
+	}
+	dec := &Field{Name: "d", Type: TypeDecimal, Scale: 2}
+	_, err = CoerceValue(dec, json.Number("1.234"), time.Time{}, nil)
+	e = Invalid("filters[0].value", "%v", err)
+	if e.Message != "must have at most 2 decimal places" || e.MessageIn(LangPortuguese) != "deve ter no máximo 2 casas decimais" {
+		t.Errorf("%q / %q", e.Message, e.MessageIn(LangPortuguese))
+	}
+	_, err = ResolveValue("{{nope}}", nil)
+	e = Invalid("filters", "%v", fmt.Errorf("wrapped: %w", err))
+	if e.Message != `wrapped: unknown parameter "nope"` || e.MessageIn(LangPortuguese) != `wrapped: parâmetro desconhecido "nope"` {
+		t.Errorf("%q / %q", e.Message, e.MessageIn(LangPortuguese))
 	}
 }
