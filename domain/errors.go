@@ -57,7 +57,7 @@ func Invalid(field, format string, args ...any) *Error {
 
 // NotFound reports a missing object, or one the caller may not know exists.
 func NotFound(what string) *Error {
-	return &Error{Code: CodeNotFound, Message: what + " not found", format: notFoundFormat, args: []any{noun(what)}}
+	return &Error{Code: CodeNotFound, Message: what + " not found", format: notFoundFormat, args: []any{Noun(what)}}
 }
 
 // Forbidden reports a visible object the caller may not act on that way.
@@ -105,7 +105,7 @@ func (e *VersionConflictError) Error() string {
 func (e *VersionConflictError) As(target any) bool {
 	if t, ok := target.(**Error); ok {
 		const format = "%s was changed by someone else (now at version %d); reload and retry"
-		args := []any{noun(e.What), e.Current}
+		args := []any{Noun(e.What), e.Current}
 		*t = &Error{Code: CodeConflict, Field: "version", Message: fmt.Sprintf(format, args...), format: format, args: args}
 		return true
 	}

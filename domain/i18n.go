@@ -26,9 +26,10 @@ var catalogues = map[Lang]map[string]string{LangPortuguese: ptBR}
 // its translation.
 const notFoundFormat = "%s not found"
 
-// noun is an object name used as a message argument ("dashboard",
-// "widget"...); it is translated with the message.
-type noun string
+// Noun is an object name used as a message argument ("dashboard",
+// "widget"...); it is translated with the message, in Portuguese with its
+// article ("o painel", "a equipe").
+type Noun string
 
 // nounPT is a Portuguese noun and whether it is feminine.
 type nounPT struct {
@@ -38,7 +39,7 @@ type nounPT struct {
 
 // ptNoun translates n; a name without translation (e.g. an unknown list
 // kind typed in a URL) stays as it is.
-func ptNoun(n noun) nounPT {
+func ptNoun(n Noun) nounPT {
 	if t, ok := ptNouns[string(n)]; ok {
 		return t
 	}
@@ -92,7 +93,7 @@ func localize(lang Lang, format string, args []any, english string) string {
 		return english
 	}
 	if format == notFoundFormat && len(args) == 1 {
-		if n, ok := args[0].(noun); ok {
+		if n, ok := args[0].(Noun); ok {
 			t := ptNoun(n)
 			if t.feminine {
 				return t.word + " não encontrada"
@@ -116,7 +117,7 @@ func localArgs(lang Lang, args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
-		case noun:
+		case Noun:
 			t := ptNoun(v)
 			if t.feminine {
 				out[i] = "a " + t.word

@@ -183,7 +183,7 @@ var ptBR = map[string]string{
 	"too many failed logins; retry in %s":                                              "muitas tentativas de login falharam; tente novamente em %s",
 	"transport is ws, sse or all":                                                      "o transporte é ws, sse ou all",
 	"truncated JSON":                                                                   "JSON truncado",
-	"unknown %s":                                                                       "%s desconhecido",
+	"unknown %s":                                                                       "%s não existe",
 	"unknown action %q":                                                                "ação desconhecida %q",
 	"unknown breakpoint (one of lg, md, sm, xs, xxs)":                                  "breakpoint desconhecido (um de lg, md, sm, xs, xxs)",
 	"unknown date preset %q":                                                           "período predefinido desconhecido %q",

@@ -287,6 +287,9 @@ func TestMessagesInPortuguese(t *testing.T) {
 		{&VersionConflictError{What: "dashboard", Expected: 2, Current: 3},
 			"dashboard was changed by someone else (now at version 3); reload and retry",
 			"outra pessoa alterou o painel (agora na versão 3); recarregue e tente de novo", CodeConflict, "version", "noun argument"},
+		{Invalid("subject_id", "unknown %s", Noun("team")), "unknown team", "a equipe não existe", CodeInvalid, "subject_id", "feminine noun argument"},
+		{Forbidden("%s on %s %s needs the %s role", ActionEdit, Noun("dashboard"), "d1", GrantEditor), "edit on dashboard d1 needs the editor role",
+			"a ação edit sobre o painel d1 requer o papel editor", CodeForbidden, "", "identifiers kept"},
 		{&Error{Code: CodeUnauthenticated, Message: "authentication required"}, "authentication required", "autenticação necessária", CodeUnauthenticated, "", "literal"},
 		{&Error{Code: CodeInvalid, Message: "no such message in any catalogue"}, "no such message in any catalogue", "no such message in any catalogue", CodeInvalid, "", "untranslated stays English"},
 	}
