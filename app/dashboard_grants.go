@@ -66,7 +66,7 @@ func subjectName(ctx context.Context, r MetaReader, tenantID string, st domain.S
 		}
 	}
 	if domain.IsCode(err, domain.CodeNotFound) {
-		return "", domain.Invalid("subject_id", "unknown %s", st)
+		return "", domain.Invalid("subject_id", "unknown %s", domain.Noun(st))
 	}
 	return name, err
 }

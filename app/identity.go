@@ -100,7 +100,7 @@ func (e *RateLimitError) Error() string {
 // AsDomain lets errors.As find the domain code.
 func (e *RateLimitError) As(target any) bool {
 	if t, ok := target.(**domain.Error); ok {
-		*t = &domain.Error{Code: domain.CodeRateLimited, Message: e.Error()}
+		*t = domain.Errorf(domain.CodeRateLimited, "too many failed logins; retry in %s", e.RetryAfter.Round(time.Second))
 		return true
 	}
 	return false

@@ -169,7 +169,7 @@ func (a *Admin) checkSubject(ctx context.Context, tx MetaTx, tenantID string, st
 		_, err = tx.GetTeam(ctx, tenantID, id)
 	}
 	if domain.IsCode(err, domain.CodeNotFound) {
-		return domain.Invalid("subject_id", "unknown %s", st)
+		return domain.Invalid("subject_id", "unknown %s", domain.Noun(st))
 	}
 	return err
 }

@@ -119,7 +119,7 @@ func Can(p Principal, a Action, r Resource) error {
 		have = GrantViewer
 	}
 	if grantRank[have] < grantRank[need] {
-		return Forbidden("%s on %s %s needs the %s role", a, what, r.ID, need)
+		return Forbidden("%s on %s %s needs the %s role", a, Noun(what), r.ID, need)
 	}
 	return nil
 }

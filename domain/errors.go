@@ -31,6 +31,11 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   string
+
+	// format and args are what Message was built from (English), kept so
+	// MessageIn can render the message in the reader's language.
+	format string
+	args   []any
 }
 
 func (e *Error) Error() string {
@@ -42,27 +47,27 @@ func (e *Error) Error() string {
 
 // Errorf builds an Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // Invalid reports bad input in field.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // NotFound reports a missing object, or one the caller may not know exists.
 func NotFound(what string) *Error {
-	return &Error{Code: CodeNotFound, Message: what + " not found"}
+	return &Error{Code: CodeNotFound, Message: what + " not found", format: notFoundFormat, args: []any{Noun(what)}}
 }
 
 // Forbidden reports a visible object the caller may not act on that way.
 func Forbidden(format string, args ...any) *Error {
-	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // Conflict reports a uniqueness or version clash.
 func Conflict(format string, args ...any) *Error {
-	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // ErrorCode returns the Code of err, CodeInternal for foreign errors and ""
@@ -99,8 +104,9 @@ func (e *VersionConflictError) Error() string {
 // As makes a VersionConflictError read as a conflict domain.Error.
 func (e *VersionConflictError) As(target any) bool {
 	if t, ok := target.(**Error); ok {
-		*t = &Error{Code: CodeConflict, Field: "version",
-			Message: fmt.Sprintf("%s was changed by someone else (now at version %d); reload and retry", e.What, e.Current)}
+		const format = "%s was changed by someone else (now at version %d); reload and retry"
+		args := []any{Noun(e.What), e.Current}
+		*t = &Error{Code: CodeConflict, Field: "version", Message: fmt.Sprintf(format, args...), format: format, args: args}
 		return true
 	}
 	return false

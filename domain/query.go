@@ -87,6 +87,10 @@ const MaxQueryLimit = 10_000
 type Problem struct {
 	Path    string `json:"path"`
 	Message string `json:"message"`
+
+	// format and args are what Message was built from; see MessageIn.
+	format string
+	args   []any
 }
 
 // ValidationError lists every problem of a query, so a builder can mark
@@ -107,7 +111,8 @@ func (e *ValidationError) Error() string {
 // first problem's path.
 func (e *ValidationError) As(target any) bool {
 	if t, ok := target.(**Error); ok && len(e.Problems) > 0 {
-		*t = &Error{Code: CodeInvalid, Field: e.Problems[0].Path, Message: e.Problems[0].Message}
+		p := e.Problems[0]
+		*t = &Error{Code: CodeInvalid, Field: p.Path, Message: p.Message, format: p.format, args: p.args}
 		return true
 	}
 	return false
@@ -117,7 +122,7 @@ func (e *ValidationError) As(target any) bool {
 type validator struct{ problems []Problem }
 
 func (v *validator) add(path, format string, args ...any) {
-	v.problems = append(v.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...), format: format, args: args})
 }
 
 // Validate checks q against the catalogue and returns a *ValidationError

@@ -71,7 +71,7 @@ func IsRelativeDate(s string) bool {
 func ResolveRelativeDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	base, offsets, ok := splitRelDate(s)
 	if !ok {
-		return time.Time{}, fmt.Errorf("%q is not a relative date", s)
+		return time.Time{}, errorf("%q is not a relative date", s)
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -135,9 +135,9 @@ func checkParam(v any) error {
 	case string, bool, float64, json.Number, int, int64:
 		return nil
 	case nil:
-		return fmt.Errorf("must not be null")
+		return errorf("must not be null")
 	}
-	return fmt.Errorf("must be a string, number, boolean or a list of them")
+	return errorf("must be a string, number, boolean or a list of them")
 }
 
 // ResolveValue expands a filter value into its list of scalars,
@@ -167,7 +167,7 @@ func appendResolved(out []any, x any, params Params) ([]any, error) {
 		name := strings.TrimSpace(s[2 : len(s)-2])
 		p, ok := params[name]
 		if !ok {
-			return nil, fmt.Errorf("unknown parameter %q", name)
+			return nil, errorf("unknown parameter %q", name)
 		}
 		x = p
 	}
@@ -190,24 +190,24 @@ func CoerceValue(f *Field, v any, now time.Time, loc *time.Location) (any, error
 		switch x := v.(type) {
 		case string:
 			if len(x) > 256 {
-				return nil, fmt.Errorf("must be at most 256 bytes")
+				return nil, errorf("must be at most 256 bytes")
 			}
 			return x, nil
 		case float64, json.Number, int, int64:
 			return fmt.Sprint(x), nil // ids typed as numbers
 		}
-		return nil, fmt.Errorf("must be a string")
+		return nil, errorf("must be a string")
 	case TypeBool:
 		if b, ok := v.(bool); ok {
 			return b, nil
 		}
-		return nil, fmt.Errorf("must be a boolean")
+		return nil, errorf("must be a boolean")
 	case TypeInt, TypeDecimal:
 		var s string
 		switch x := v.(type) {
 		case float64:
 			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, fmt.Errorf("must be a finite number")
+				return nil, errorf("must be a finite number")
 			}
 			s = strconv.FormatFloat(x, 'f', -1, 64)
 		case json.Number:
@@ -217,13 +217,17 @@ func CoerceValue(f *Field, v any, now time.Time, loc *time.Location) (any, error
 		case int64:
 			s = strconv.FormatInt(x, 10)
 		default:
-			return nil, fmt.Errorf("must be a number")
+			return nil, errorf("must be a number")
 		}
 		n, err := scaledInt("", s, f.Scale)
 		if err != nil {
 			var de *Error
 			if ok := asDomain(err, &de); ok {
-				return nil, fmt.Errorf("%s", de.Message)
+				// The message without the code and the empty field.
+				if de.format == "" {
+					return nil, errorf("%s", de.Message)
+				}
+				return nil, &messageError{format: de.format, args: de.args}
 			}
 			return nil, err
 		}
@@ -231,7 +235,7 @@ func CoerceValue(f *Field, v any, now time.Time, loc *time.Location) (any, error
 	case TypeTime:
 		s, ok := v.(string)
 		if !ok {
-			return nil, fmt.Errorf("must be an RFC 3339 time or a relative date")
+			return nil, errorf("must be an RFC 3339 time or a relative date")
 		}
 		if IsRelativeDate(s) {
 			if now.IsZero() {
@@ -241,11 +245,11 @@ func CoerceValue(f *Field, v any, now time.Time, loc *time.Location) (any, error
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return nil, fmt.Errorf("must be an RFC 3339 time or a relative date (now-30d, start_of_month...), got %q", s)
+			return nil, errorf("must be an RFC 3339 time or a relative date (now-30d, start_of_month...), got %q", s)
 		}
 		return t.UTC(), nil
 	}
-	return nil, fmt.Errorf("unsupported field type")
+	return nil, errorf("unsupported field type")
 }
 
 func asDomain(err error, target **Error) bool {

@@ -119,7 +119,8 @@ func PrefixProblems(err error, prefix string) error {
 	}
 	out := &ValidationError{Problems: make([]Problem, len(ve.Problems))}
 	for i, p := range ve.Problems {
-		out.Problems[i] = Problem{Path: prefix + p.Path, Message: p.Message}
+		p.Path = prefix + p.Path
+		out.Problems[i] = p
 	}
 	return out
 }

@@ -76,9 +76,11 @@ func (s *Server) widgetError(ctx context.Context, c *hz.RequestContext, widgetID
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Code == domain.CodeInternal {
 		s.log.ErrorContext(ctx, "widget failed", "err", err, "widget_id", widgetID, "request_id", requestID(c))
-		return &ErrorDetail{Code: string(domain.CodeInternal), Message: "internal error"}
+		d := internalDetail(c)
+		return &d
 	}
-	return &ErrorDetail{Code: string(de.Code), Message: de.Message, Field: de.Field}
+	d := detailOf(c, de)
+	return &d
 }
 
 // resultJSON renders a query result; ran is the query that ran, when the

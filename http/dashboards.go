@@ -53,11 +53,10 @@ func (s *Server) writeEditError(ctx context.Context, c *hz.RequestContext, err e
 		var de *domain.Error
 		errors.As(err, &de)
 		c.Response.Header.Set("ETag", etag(vc.Current))
-		c.AbortWithStatusJSON(409, conflictBody{Error: ErrorDetail{Code: string(de.Code), Message: de.Message, Field: de.Field},
+		c.AbortWithStatusJSON(409, conflictBody{Error: detailOf(c, de),
 			CurrentVersion: vc.Current})
 	case errors.As(err, &ve):
-		c.AbortWithStatusJSON(400, validationBody{Error: ErrorDetail{Code: string(domain.CodeInvalid),
-			Message: ve.Problems[0].Message, Field: ve.Problems[0].Path}, Problems: ve.Problems})
+		c.AbortWithStatusJSON(400, validationOf(c, ve))
 	default:
 		writeError(ctx, c, s.log, err)
 	}

@@ -44,7 +44,8 @@ type ErrorDetail struct {
 	Field   string `json:"field"`
 }
 
-// writeError answers err in the envelope. Internal errors are logged here,
+// writeError answers err in the envelope, its message in the language of
+// the request's Accept-Language (English by default). Internal errors are logged here,
 // once, and their text never reaches the client.
 func writeError(ctx context.Context, c *hz.RequestContext, log *slog.Logger, err error) {
 	var de *domain.Error
@@ -60,12 +61,12 @@ func writeError(ctx context.Context, c *hz.RequestContext, log *slog.Logger, err
 	if !ok {
 		status = consts.StatusInternalServerError
 	}
-	msg := de.Message
+	detail := detailOf(c, de)
 	if status >= 500 {
 		log.ErrorContext(ctx, "request failed", "err", err, "request_id", requestID(c), "path", string(c.Path()))
-		if de.Code == domain.CodeInternal || msg == "" {
-			msg = "internal error"
+		if de.Code == domain.CodeInternal || de.Message == "" {
+			detail.Message = internalDetail(c).Message
 		}
 	}
-	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: string(de.Code), Message: msg, Field: de.Field}})
+	c.AbortWithStatusJSON(status, ErrorBody{Error: detail})
 }

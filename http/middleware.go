@@ -52,7 +52,7 @@ func withRecovery(log *slog.Logger) hz.HandlerFunc {
 			if r := recover(); r != nil {
 				log.ErrorContext(ctx, "panic in handler", "panic", fmt.Sprint(r), "request_id", requestID(c),
 					"path", string(c.Path()), "stack", string(debug.Stack()))
-				c.AbortWithStatusJSON(500, ErrorBody{Error: ErrorDetail{Code: string(domain.CodeInternal), Message: "internal error"}})
+				c.AbortWithStatusJSON(500, ErrorBody{Error: internalDetail(c)})
 			}
 		}()
 		c.Next(ctx)

@@ -76,8 +76,7 @@ func (s *Server) postDrill(ctx context.Context, c *hz.RequestContext) {
 func (s *Server) answerQuery(ctx context.Context, c *hz.RequestContext, ran *domain.Query, res *app.QueryResult, err error, start time.Time) {
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
-		c.AbortWithStatusJSON(400, validationBody{Error: ErrorDetail{Code: string(domain.CodeInvalid),
-			Message: ve.Problems[0].Message, Field: ve.Problems[0].Path}, Problems: ve.Problems})
+		c.AbortWithStatusJSON(400, validationOf(c, ve))
 		return
 	}
 	if err != nil {

@@ -187,7 +187,7 @@ func (s *Server) routes() {
 		writeError(ctx, c, s.log, domain.NotFound("route"))
 	})
 	h.NoMethod(func(ctx context.Context, c *hz.RequestContext) {
-		c.AbortWithStatusJSON(405, ErrorBody{Error: ErrorDetail{Code: "method_not_allowed", Message: "method not allowed"}})
+		c.AbortWithStatusJSON(405, ErrorBody{Error: ErrorDetail{Code: "method_not_allowed", Message: domain.Localize(requestLang(c), "method not allowed")}})
 	})
 	h.GET("/healthz", s.healthz)
 	h.GET("/readyz", s.readyz)

@@ -197,7 +197,8 @@ test('a pivot, after a value the server refuses is shown at its input', async ()
   await page.waitForFunction(() => document.querySelector('#qb-filters-0-value')?.getAttribute('aria-invalid') === 'true');
   const described = await value.getAttribute('aria-describedby');
   const message = await page.locator(`[id="${described.split(' ')[0]}"]`).textContent();
-  assert.match(message, /must be a number/);
+  // The server's message, in the UI's language (Accept-Language: pt-BR).
+  assert.match(message, /deve ser um número/);
   await dlg.getByText('Corrija os campos marcados para ver a pré-visualização.').waitFor();
   await noViolations(page, 'editor-04-editor-invalid-value');
   await value.fill('0');

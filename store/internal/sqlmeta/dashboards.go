@@ -177,7 +177,7 @@ func (x *Tx) DeleteDashboard(ctx context.Context, tenantID, id string, expected 
 // a constant of this package, never input.
 func (x *Tx) versioned(ctx context.Context, res sql.Result, err error, table, what, tenantID, id string, expected int64) error {
 	if err != nil {
-		return x.d.writeErr(err, "write "+what+" "+id, what+" clash", "")
+		return x.d.writeErr(err, "write "+what+" "+id, "%s clash", "", what)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {

@@ -121,7 +121,7 @@ func (x *Tx) CreateCostCenter(ctx context.Context, c *domain.CostCenter) error {
 	_, err := x.exec(ctx, "INSERT INTO cost_centers ("+costCenterCols+") VALUES (?, ?, ?, ?, ?)",
 		c.ID, c.TenantID, c.Code, c.Name, x.d.timeArg(c.CreatedAt))
 	if err != nil {
-		return x.d.writeErr(err, "create cost center "+c.ID, "cost center code "+c.Code+" is taken", "tenant_id")
+		return x.d.writeErr(err, "create cost center "+c.ID, "cost center code %s is taken", "tenant_id", c.Code)
 	}
 	return nil
 }

@@ -87,13 +87,14 @@ func (d *Dialect) rebind(query string) string {
 	return b.String()
 }
 
-// writeErr maps a failed write: unique clashes become conflicts, broken
-// references invalid errors naming refField, refused data invalid errors;
-// anything else is wrapped with the action for the log.
-func (d *Dialect) writeErr(err error, action, conflict, refField string) error {
+// writeErr maps a failed write: unique clashes become conflicts (the
+// message formatted from conflict and args, so it can be translated),
+// broken references invalid errors naming refField, refused data invalid
+// errors; anything else is wrapped with the action for the log.
+func (d *Dialect) writeErr(err error, action, conflict, refField string, args ...any) error {
 	switch d.Classify(err) {
 	case UniqueViolation:
-		return domain.Conflict("%s", conflict)
+		return domain.Conflict(conflict, args...)
 	case ForeignKeyViolation:
 		return domain.Invalid(refField, "refers to an unknown or other-tenant row")
 	case CheckViolation:

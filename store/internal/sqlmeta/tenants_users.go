@@ -41,7 +41,7 @@ func (x *Tx) CreateTenant(ctx context.Context, t *domain.Tenant) error {
 	_, err := x.exec(ctx, "INSERT INTO tenants ("+tenantCols+") VALUES (?, ?, ?, ?)",
 		t.ID, t.Slug, t.Name, x.d.timeArg(t.CreatedAt))
 	if err != nil {
-		return x.d.writeErr(err, "create tenant "+t.ID, fmt.Sprintf("tenant slug %q or id is taken", t.Slug), "id")
+		return x.d.writeErr(err, "create tenant "+t.ID, "tenant slug %q or id is taken", "id", t.Slug)
 	}
 	return nil
 }

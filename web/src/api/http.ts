@@ -15,6 +15,16 @@ export class ApiError extends Error {
   }
 }
 
+// The language the server writes error messages in: the UI's, set by the
+// i18n provider (this module knows nothing of React). Empty sends no
+// Accept-Language, and the server answers in English.
+let requestLanguage = '';
+
+/** Sets the Accept-Language of every later request (e.g. "pt-BR", "en"). */
+export function setRequestLanguage(lang: string): void {
+  requestLanguage = lang;
+}
+
 export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
@@ -24,6 +34,9 @@ export interface RequestOptions {
 /** Sends one request and returns its JSON answer (undefined for 204). */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  if (requestLanguage && !Object.keys(headers).some((k) => k.toLowerCase() === 'accept-language')) {
+    headers['Accept-Language'] = requestLanguage;
+  }
   let body: string | undefined;
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';

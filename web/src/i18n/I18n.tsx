@@ -3,6 +3,7 @@
 // the person picked English; the choice is kept in localStorage).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { languages, type Lang, type MessageKey } from './messages';
+import { setRequestLanguage } from '../api/http';
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -56,14 +57,24 @@ export function makeI18n(lang: Lang, setLang: (l: Lang) => void = () => {}): I18
 
 const Ctx = createContext<I18n>(makeI18n('pt-BR'));
 
-/** Provides the language and keeps <html lang> in step. */
+/** Provides the language and keeps <html lang> and the API requests'
+ * Accept-Language (the server's error messages) in step. */
 export function I18nProvider({ children, lang: fixed }: { children: ReactNode; lang?: Lang }) {
-  const [lang, setLangState] = useState<Lang>(fixed ?? initialLang);
+  const [lang, setLangState] = useState<Lang>(() => {
+    const l = fixed ?? initialLang();
+    // Before any child mounts and fetches.
+    setRequestLanguage(l);
+    return l;
+  });
   const setLang = useCallback((l: Lang) => {
+    setRequestLanguage(l);
     setLangState(l);
     try { localStorage.setItem(STORAGE_KEY, l); } catch { /* not kept */ }
   }, []);
-  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    setRequestLanguage(lang);
+  }, [lang]);
   const value = useMemo(() => makeI18n(lang, setLang), [lang, setLang]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
