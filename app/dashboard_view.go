@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 
@@ -168,6 +169,58 @@ func (s *Dashboards) View(ctx context.Context, p domain.Principal, id string, f 
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// Sparkline is the recent trend of a KPI widget as viewer p sees it: the
+// widget's effective query (scope and filters included) grouped by the
+// sparkline's time field and granularity, its last buckets in time order.
+func (s *Dashboards) Sparkline(ctx context.Context, p domain.Principal, id string, f GlobalFilters) (*QueryResult, error) {
+	w, d, err := loadWidget(ctx, s.meta, p, id, domain.ActionView)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := domain.ParseWidgetConfig(w.ConfigJSON)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.KPI == nil || cfg.KPI.Sparkline == nil {
+		return nil, domain.Invalid("config.kpi.sparkline", "this widget has no sparkline")
+	}
+	t, err := s.target(ctx, p, d, w, f)
+	if err != nil {
+		return nil, err
+	}
+	src, _ := s.cat.Source(t.Request.Query.Source)
+	sp := cfg.KPI.Sparkline.Resolved(src)
+	q := *t.Request.Query
+	metric := cfg.KPI.Metric
+	if metric == "" && len(q.Metrics) > 0 {
+		metric = q.Metrics[0].As
+	}
+	// Only the KPI's metric and what a ratio of it needs.
+	q.Metrics = slices.DeleteFunc(slices.Clone(q.Metrics), func(m domain.Metric) bool {
+		return m.As != metric && !slices.ContainsFunc(q.Metrics, func(r domain.Metric) bool {
+			return r.As == metric && (r.Num == m.As || r.Den == m.As)
+		})
+	})
+	const bucket = "bucket"
+	q.Groups = []domain.Group{{Field: sp.Field, Granularity: sp.Granularity, As: bucket}}
+	q.Order = []domain.Order{{By: bucket, Dir: "desc"}}
+	q.Limit, q.Offset = sp.Points, 0
+	q.Totals, q.Subtotal, q.Compare = false, nil, ""
+	if err := q.Validate(s.cat); err != nil {
+		return nil, err
+	}
+	req := t.Request
+	req.Query, req.Now = &q, s.now()
+	res, err := s.queries.RunRequest(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := *res
+	out.Rows = slices.Clone(res.Rows)
+	slices.Reverse(out.Rows) // oldest first
+	return &out, nil
 }
 
 // Drill runs the drill-down of widget id one level along its hierarchy,

@@ -30,6 +30,37 @@ type KPIConfig struct {
 	Target     *float64    `json:"target,omitempty"`
 	Direction  string      `json:"direction,omitempty"` // higher_is_better (default) | lower_is_better
 	Thresholds []Threshold `json:"thresholds,omitempty"`
+	Sparkline  *Sparkline  `json:"sparkline,omitempty"`
+}
+
+// Sparkline is a KPI's recent trend: its query bucketed by a time field,
+// the last Points buckets.
+type Sparkline struct {
+	Field       string `json:"field,omitempty"`       // a time field of the source; default its time field
+	Granularity string `json:"granularity,omitempty"` // hour | day (default) | week | month
+	Points      int    `json:"points,omitempty"`      // 2-60, default 14
+}
+
+// Sparkline bounds and granularities.
+var SparklineGranularities = []string{"hour", "day", "week", "month"}
+
+const (
+	defaultSparkPoints = 14
+	maxSparkPoints     = 60
+)
+
+// Resolved returns the sparkline with its defaults filled for src.
+func (sp Sparkline) Resolved(src *Source) Sparkline {
+	if sp.Field == "" && src != nil {
+		sp.Field = src.TimeField
+	}
+	if sp.Granularity == "" {
+		sp.Granularity = "day"
+	}
+	if sp.Points == 0 {
+		sp.Points = defaultSparkPoints
+	}
+	return sp
 }
 
 // Threshold colours a KPI from Value upwards (thresholds ascend).
@@ -100,13 +131,13 @@ func (c *WidgetConfig) Validate(typ WidgetType, cat *Catalog, reportQuery *Query
 		return Invalid("config.kpi", "only kpi widgets have a target and thresholds")
 	}
 	if q == nil {
-		return c.KPI.validate(nil)
+		return c.KPI.validate(nil, nil)
 	}
 	src, _ := cat.Source(q.Source)
 	if c.Hierarchy != "" && (src == nil || !slices.ContainsFunc(src.Hierarchies, func(h Hierarchy) bool { return h.Name == c.Hierarchy })) {
 		return Invalid("config.hierarchy", "source %s has no hierarchy %q", q.Source, c.Hierarchy)
 	}
-	return c.KPI.validate(q)
+	return c.KPI.validate(q, src)
 }
 
 // PrefixProblems moves a query's validation problems under prefix (e.g.
@@ -125,8 +156,8 @@ func PrefixProblems(err error, prefix string) error {
 	return out
 }
 
-// validate checks a KPI against its query (nil: unknown yet).
-func (k *KPIConfig) validate(q *Query) error {
+// validate checks a KPI against its query and source (nil: unknown yet).
+func (k *KPIConfig) validate(q *Query, src *Source) error {
 	if k == nil {
 		return nil
 	}
@@ -141,6 +172,19 @@ func (k *KPIConfig) validate(q *Query) error {
 	}
 	if len(k.Thresholds) > maxThresholds {
 		return Invalid("config.kpi.thresholds", "at most %d thresholds", maxThresholds)
+	}
+	if sp := k.Sparkline; sp != nil {
+		if sp.Granularity != "" && !slices.Contains(SparklineGranularities, sp.Granularity) {
+			return Invalid("config.kpi.sparkline.granularity", "must be one of %v", SparklineGranularities)
+		}
+		if sp.Points != 0 && (sp.Points < 2 || sp.Points > maxSparkPoints) {
+			return Invalid("config.kpi.sparkline.points", "must be between 2 and %d", maxSparkPoints)
+		}
+		if q != nil && src != nil {
+			if f, ok := src.Field(sp.Resolved(src).Field); !ok || f.Type != TypeTime {
+				return Invalid("config.kpi.sparkline.field", "must be a time field of source %s", src.Name)
+			}
+		}
 	}
 	for i, t := range k.Thresholds {
 		path := fmt.Sprintf("config.kpi.thresholds[%d]", i)

@@ -103,6 +103,19 @@ type widgetDrillRequest struct {
 	Filters json.RawMessage `json:"filters"`
 }
 
+// widgetSparkline answers GET /api/widgets/{id}/sparkline?<global filters>:
+// a KPI's recent trend under the viewer's scope and the dashboard filters.
+func (s *Server) widgetSparkline(ctx context.Context, c *hz.RequestContext) {
+	f, err := app.ParseGlobalFilters(queryArgs(c))
+	if err != nil {
+		writeError(ctx, c, s.log, err)
+		return
+	}
+	start := time.Now()
+	res, err := s.deps.Dashboards.Sparkline(ctx, principalFrom(ctx), c.Param("id"), f)
+	s.answerQuery(ctx, c, nil, res, err, start)
+}
+
 // drillWidget runs one level of a widget's drill-down hierarchy through
 // the clicked path, with the viewer's scope and the given global filters.
 func (s *Server) drillWidget(ctx context.Context, c *hz.RequestContext) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -250,4 +252,81 @@ func TestDuplicateAndReportWidgets(t *testing.T) {
 		t.Fatalf("default copy name: %d %s", r.status, r.raw)
 	}
 	wantStatus(t, "bad duplicate body", s.req("POST", "/api/dashboards/"+d+"/duplicate", admin, `{"nom":1}`), 400, "invalid")
+}
+
+func TestKPISparkline(t *testing.T) {
+	s := newStack(t)
+	admin := s.login("admin@alpha.example", adminPW)
+	s.seedTicketsAt(demoTickets)
+	viewerID, viewer := s.userWithRole(admin, "vi@alpha.example", "viewer")
+	s.mustCreate(admin, "/api/scope-policies", map[string]any{"subject_type": "user", "subject_id": viewerID, "scope": map[string][]string{"customer": {"c1"}}})
+	d := s.newDashboard(admin, "NOC")
+	openQ := map[string]any{"source": "tickets", "metrics": []any{map[string]any{"agg": "count", "as": "n"}},
+		"filters": []any{map[string]any{"field": "status", "op": "==", "value": "open"}}}
+	kpi := func(spark map[string]any) map[string]any {
+		return map[string]any{"dashboard_id": d, "type": "kpi", "viz": "kpi", "title": "open",
+			"config_json": map[string]any{"query": openQ, "kpi": map[string]any{"sparkline": spark}}}
+	}
+	w := s.mustCreate(admin, "/api/widgets", kpi(map[string]any{"granularity": "hour", "points": 60}))
+	spark := func(token, query string) reply { return s.req("GET", "/api/widgets/"+w+"/sparkline"+query, token, nil) }
+	// The same as the KPI's query bucketed by hour, newest 60 first, in time order.
+	want := func(token string, extra ...any) string {
+		q := map[string]any{}
+		for k, v := range openQ {
+			q[k] = v
+		}
+		q["filters"] = append(append([]any{}, openQ["filters"].([]any)...), extra...)
+		q["groups"] = []any{map[string]any{"field": "created_at", "granularity": "hour", "as": "bucket"}}
+		q["order"] = []any{map[string]any{"by": "bucket", "dir": "desc"}}
+		q["limit"] = 60
+		r := s.req("POST", "/api/query", token, q)
+		if r.status != 200 {
+			t.Fatalf("reference query: %d %s", r.status, r.raw)
+		}
+		rows := r.body["rows"].([]any)
+		slices.Reverse(rows)
+		return fmt.Sprint(rows)
+	}
+	r := spark(admin, "")
+	if r.status != 200 || fmt.Sprint(r.body["rows"]) != want(admin) || len(r.body["rows"].([]any)) < 3 {
+		t.Fatalf("sparkline %d %s, want %s", r.status, r.raw, want(admin))
+	}
+	if cols := fmt.Sprint(r.body["columns"]); !strings.Contains(cols, "bucket") || !strings.Contains(cols, "n") {
+		t.Errorf("columns %s", cols)
+	}
+	c2 := map[string]any{"field": "customer_id", "op": "IN", "value": []any{"c2"}}
+	if got := spark(admin, "?customer=c2"); fmt.Sprint(got.body["rows"]) != want(admin, c2) {
+		t.Errorf("filtered sparkline %s, want %s", got.raw, want(admin, c2))
+	}
+	// The viewer's scope (customer c1) holds, whatever the filters ask.
+	c1 := map[string]any{"field": "customer_id", "op": "IN", "value": []any{"c1"}}
+	for _, q := range []string{"", "?customer=c2", "?customer=c1&customer=c2"} {
+		got := spark(viewer, q)
+		wantRows := want(admin, c1)
+		if q == "?customer=c2" {
+			wantRows = "[]"
+		}
+		if got.status != 200 || fmt.Sprint(got.body["rows"]) != wantRows {
+			t.Errorf("viewer %q: %s, want %s", q, got.raw, wantRows)
+		}
+	}
+	// Only the last points buckets.
+	few := s.mustCreate(admin, "/api/widgets", kpi(map[string]any{"granularity": "hour", "points": 2}))
+	if got := s.req("GET", "/api/widgets/"+few+"/sparkline", admin, nil); len(got.body["rows"].([]any)) != 2 {
+		t.Errorf("2 points: %s", got.raw)
+	}
+	plain := s.mustCreate(admin, "/api/widgets", map[string]any{"dashboard_id": d, "type": "kpi", "viz": "kpi", "title": "plain",
+		"config_json": map[string]any{"query": openQ}})
+	wantStatus(t, "no sparkline", s.req("GET", "/api/widgets/"+plain+"/sparkline", admin, nil), 400, "invalid")
+	wantStatus(t, "bad filter", spark(admin, "?range=fortnight"), 400, "invalid")
+	for field, bad := range map[string]map[string]any{
+		"config.kpi.sparkline.granularity": {"granularity": "minute"},
+		"config.kpi.sparkline.points":      {"points": 500},
+		"config.kpi.sparkline.field":       {"field": "status"},
+	} {
+		r := s.req("POST", "/api/widgets", admin, kpi(bad))
+		if r.status != 400 || r.body["error"].(map[string]any)["field"] != field {
+			t.Errorf("%v: %d %s, want 400 at %s", bad, r.status, r.raw, field)
+		}
+	}
 }

@@ -34,6 +34,7 @@ func (s *Server) dashboardRoutes(r *route.RouterGroup) {
 	r.PUT("/widgets/:id", s.updateWidget)
 	r.DELETE("/widgets/:id", s.deleteWidget)
 	r.POST("/widgets/:id/drill", s.drillWidget)
+	r.GET("/widgets/:id/sparkline", s.widgetSparkline)
 }
 
 // conflictBody is the 409 answer of a stale edit: the envelope plus the

@@ -81,6 +81,10 @@ test('NOC dashboard: every widget renders, live', async () => {
   for (const title of ['Open tickets', 'SLA breaches today']) {
     await page.getByRole('region', { name: title }).getByTestId('kpi-level').waitFor();
   }
+  // The open tickets' trend: a sparkline with its figures in words.
+  const spark = page.getByRole('region', { name: 'Open tickets' }).getByRole('img', { name: /^Tendência nas últimas \d+ dias: de \d+ a \d+/ });
+  await spark.waitFor();
+  assert.ok((await spark.locator('polyline').getAttribute('points')).split(' ').length >= 2);
   for (const title of ['Tickets by status', 'Tickets by hour and weekday', 'Expenses by cost centre']) {
     await page.getByRole('img', { name: `Gráfico: ${title}` }).locator('canvas').first().waitFor();
   }
@@ -160,15 +164,15 @@ test('a widget moved by keyboard keeps its place after a reload', async () => {
   await page.keyboard.press('ArrowRight');
   await page.getByTestId('grid-live').getByText('“Open tickets” movido para a coluna 2, linha 1.').waitFor();
   await page.keyboard.press('Shift+ArrowDown');
-  await page.getByTestId('grid-live').getByText('“Open tickets” redimensionado para 3 × 3.').waitFor();
+  await page.getByTestId('grid-live').getByText('“Open tickets” redimensionado para 3 × 4.').waitFor();
   await noViolations(page, '05-editing');
   // Saved with If-Match; the server has it.
   let item;
-  for (let i = 0; i < 40 && !(item?.x === 1 && item?.h === 3); i++) {
+  for (let i = 0; i < 40 && !(item?.x === 1 && item?.h === 4); i++) {
     await new Promise((r) => setTimeout(r, 100));
     item = await layoutOf('Open tickets');
   }
-  assert.deepEqual({ x: item.x, y: item.y, w: item.w, h: item.h }, { x: 1, y: 0, w: 3, h: 3 });
+  assert.deepEqual({ x: item.x, y: item.y, w: item.w, h: item.h }, { x: 1, y: 0, w: 3, h: 4 });
   // The echo of our own saves is not announced as someone else's change.
   await page.waitForTimeout(300);
   assert.equal(await page.getByText('O painel foi alterado; recarregado.').count(), 0);

@@ -75,6 +75,8 @@ export interface KPIConfig {
   target?: number;
   direction?: 'higher_is_better' | 'lower_is_better';
   thresholds?: Threshold[];
+  /** The KPI's recent trend: its query by a time field, the last points buckets. */
+  sparkline?: { field?: string; granularity?: 'hour' | 'day' | 'week' | 'month'; points?: number };
 }
 
 export interface WidgetConfig {

@@ -62,7 +62,7 @@ export function DashboardActions({ dashboard: d, onChanged, onConflict }: {
 
   return (
     <>
-      <div className="actions" role="group" aria-label={t('dashboard.actions')}>
+      <div className="actions dash-actions" role="group" aria-label={t('dashboard.actions')}>
         <button type="button" onClick={() => { setFailure(''); setOpen('settings'); }}>{t('dashboards.settings')}</button>
         {mayDelete && <button type="button" onClick={() => { setFailure(''); setOpen('share'); }}>{t('grants.share')}</button>}
         <button type="button" onClick={duplicate}>{t('dashboards.duplicate')}</button>

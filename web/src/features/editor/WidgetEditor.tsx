@@ -83,6 +83,7 @@ function Appearance({ ed }: { ed: WidgetEditorState }) {
   const titleM = problems('title');
   const textM = problems('text');
   const targetM = problems('kpi.target');
+  const sparkM = problems('kpi.sparkline.granularity');
   const dirM = problems('kpi.direction');
   return (
     <fieldset className="editor-viz">
@@ -129,6 +130,13 @@ function Appearance({ ed }: { ed: WidgetEditorState }) {
               <option value="">{t('editor.direction.default')}</option>
               <option value="higher_is_better">{t('editor.direction.higher_is_better')}</option>
               <option value="lower_is_better">{t('editor.direction.lower_is_better')}</option>
+            </select>
+          </Control>
+          <Control path="kpi.sparkline.granularity" label={t('editor.kpiSpark')} messages={sparkM}>
+            <select {...invalidProps('kpi.sparkline.granularity', sparkM)} value={ed.kpi.spark ?? ''}
+              onChange={(e) => ed.setKpi({ ...ed.kpi, spark: e.target.value as typeof ed.kpi.spark })}>
+              <option value="">{t('editor.spark.none')}</option>
+              {(['hour', 'day', 'week', 'month'] as const).map((g) => <option key={g} value={g}>{t(`editor.spark.${g}`)}</option>)}
             </select>
           </Control>
         </div>

@@ -166,6 +166,12 @@ describe('visualisations', () => {
       .toEqual({ metric: 'count', thresholds: [{ value: 10, level: 'crit' }], direction: 'lower_is_better' });
     expect(configFor('kpi', q, { ...none, kpi: { target: '12.5', direction: 'lower_is_better', thresholds: [] } }))
       .toEqual({ query: q, kpi: { target: 12.5, direction: 'lower_is_better' } });
+    // The trend is the form's granularity; its other settings (points, field) stay.
+    const sparkBase = { ...base, kpi: { sparkline: { field: 'created_at', granularity: 'day' as const, points: 30 } } };
+    expect(configFor('kpi', q, { ...none, kpi: { ...none.kpi, spark: 'hour' }, base: sparkBase }).kpi)
+      .toEqual({ sparkline: { field: 'created_at', granularity: 'hour', points: 30 } });
+    expect(configFor('kpi', q, { ...none, kpi: { ...none.kpi, spark: '' }, base: sparkBase }).kpi).toBeUndefined();
+    expect(configFor('kpi', q, { ...none, kpi: { ...none.kpi, spark: 'week' } }).kpi).toEqual({ sparkline: { granularity: 'week' } });
     expect(configFor('text', q, { ...none, text: '# Hi' })).toEqual({ text: '# Hi' });
     expect(configFor('treemap', q, none)).toEqual({ query: q });
   });

@@ -54,6 +54,7 @@ export function useWidgetEditor({ dashboard, widget, catalog, timeZone = browser
   const [kpi, setKpi] = useState<KpiForm>({
     target: widget?.config_json.kpi?.target?.toString() ?? '', direction: widget?.config_json.kpi?.direction ?? '',
     thresholds: (widget?.config_json.kpi?.thresholds ?? []).map((x) => ({ value: String(x.value), level: x.level })),
+    spark: widget?.config_json.kpi?.sparkline ? (widget.config_json.kpi.sparkline.granularity ?? 'day') : '',
   });
   const [hierarchy, setHierarchy] = useState(widget?.config_json.hierarchy ?? '');
   const [refresh, setRefresh] = useState(String(widget?.refresh_interval_sec ?? 0));

@@ -39,6 +39,8 @@ export interface KpiForm {
   target: string;
   direction: '' | 'higher_is_better' | 'lower_is_better';
   thresholds: { value: string; level: 'ok' | 'warn' | 'crit' }[];
+  /** The sparkline's granularity; '' or absent: no sparkline. */
+  spark?: '' | 'hour' | 'day' | 'week' | 'month';
 }
 
 /**
@@ -63,7 +65,8 @@ export function configFor(kind: VizKind, query: WidgetConfig['query'], extra: { 
   } else if (base.hierarchy && base.query?.source === query?.source) out.hierarchy = base.hierarchy;
   if (spec.type === 'kpi') {
     const kpi: NonNullable<WidgetConfig['kpi']> = { ...(base.kpi ?? {}) };
-    delete kpi.target; delete kpi.direction; delete kpi.thresholds;
+    delete kpi.target; delete kpi.direction; delete kpi.thresholds; delete kpi.sparkline;
+    if (extra.kpi.spark) kpi.sparkline = { ...(base.kpi?.sparkline ?? {}), granularity: extra.kpi.spark };
     const target = extra.kpi.target.trim();
     if (target !== '') kpi.target = Number(target);
     if (extra.kpi.direction) kpi.direction = extra.kpi.direction;

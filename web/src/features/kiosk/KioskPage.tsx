@@ -15,10 +15,12 @@ import { LiveStatus } from '../dashboards/DashboardPage';
 import { EntityNamesProvider, useEntities } from '../dashboards/FiltersBar';
 import { shownWidget } from '../dashboards/liveState';
 import { useDashboard } from '../dashboards/useDashboard';
+import { filtersToQuery } from '../dashboards/filters';
 import { DashboardGrid, type GridChild } from '../grid/DashboardGrid';
 import { useLayoutEditor } from '../grid/useLayoutEditor';
 import { ageText } from '../widgets/freshness';
 import { useNow } from '../widgets/useNow';
+import { DrillFiltersContext } from '../widgets/useDrill';
 import { WidgetCard } from '../widgets/WidgetCard';
 import { KioskContext, kioskPath, kioskRowHeight, parseKiosk, rotation } from './kiosk';
 import './kiosk.css';
@@ -127,7 +129,9 @@ function Kiosk() {
       {s.error && <p className="error" role="alert">{t('app.error', { message: s.error.message })}</p>}
       {s.definition && (
         <EntityNamesProvider lists={lists}>
-          <DashboardGrid editor={editor} editing={false} items={items} rowHeight={kioskRowHeight(viewport, rows, KIOSK_CHROME)} />
+          <DrillFiltersContext.Provider value={s.filters ? filtersToQuery(s.filters) : {}}>
+            <DashboardGrid editor={editor} editing={false} items={items} rowHeight={kioskRowHeight(viewport, rows, KIOSK_CHROME)} />
+          </DrillFiltersContext.Provider>
         </EntityNamesProvider>
       )}
     </main>

@@ -1,0 +1,41 @@
+// A KPI's sparkline: the series GET /api/widgets/{id}/sparkline answers
+// (a time bucket and the KPI's metric per row, oldest first) as points of
+// an SVG polyline, and the words that say the same to a screen reader.
+import type { QueryData } from '../../api/types';
+
+export interface Spark {
+  values: number[];
+  first: number;
+  last: number;
+  min: number;
+  max: number;
+}
+
+/** The series' values (the metric column: the last one), or null when there are fewer than two. */
+export function sparkOf(data: QueryData | null, metric?: string): Spark | null {
+  if (!data || data.rows.length < 2) return null;
+  let col = data.columns.findIndex((c) => c.name === metric);
+  if (col < 0) col = data.columns.length - 1;
+  const values = data.rows.map((r) => Number(r[col] ?? 0)).map((v) => (Number.isFinite(v) ? v : 0));
+  return { values, first: values[0], last: values[values.length - 1], min: Math.min(...values), max: Math.max(...values) };
+}
+
+/**
+ * The polyline's points in a width x height box with a margin for the
+ * stroke; a flat series is drawn at mid height.
+ */
+export function sparkPoints(values: number[], width: number, height: number, margin = 2): string {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi - lo;
+  const step = values.length > 1 ? (width - 2 * margin) / (values.length - 1) : 0;
+  return values.map((v, i) => {
+    const x = margin + i * step;
+    const y = span === 0 ? height / 2 : margin + (1 - (v - lo) / span) * (height - 2 * margin);
+    return `${round(x)},${round(y)}`;
+  }).join(' ');
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
