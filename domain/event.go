@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
 	"slices"
 	"strconv"
@@ -161,7 +162,9 @@ func (c *Catalog) Normalize(ev *Event, now time.Time, bounds TimeBounds) (*Recor
 		return nil, Invalid("data", "must be an object")
 	}
 	rec := &Record{Event: ev, Source: src, Values: map[string]any{"id": ev.EntityID}}
-	for name := range data {
+	// Unknown fields are reported in name order, so the same event always
+	// gets the same reason (map order would pick one at random).
+	for _, name := range slices.Sorted(maps.Keys(data)) {
 		if f, ok := src.Field(name); !ok || (f.Origin != "" && f.Origin != OriginData) {
 			return nil, Invalid("data."+name, "unknown field of source %s", src.Name)
 		}

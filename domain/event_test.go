@@ -67,6 +67,8 @@ func TestEventRefusalsArePrecise(t *testing.T) {
 		{"future", mutate(t, map[string]any{"occurred_at": "2026-12-01T13:30:00Z"}, nil), "occurred_at: is more than 1h0m0s in the future"},
 		{"ancient", mutate(t, map[string]any{"occurred_at": "2025-01-01T00:00:00Z"}, nil), "occurred_at: is older than"},
 		{"unknown field", mutate(t, nil, map[string]any{"mood": "grumpy"}), "data.mood: unknown field of source tickets"},
+		// Several unknown fields: always the first by name, whatever the map order.
+		{"unknown fields", mutate(t, nil, map[string]any{"zeta": 1, "mood": "grumpy", "alpha": 2, "omega": 3}), "data.alpha: unknown field of source tickets"},
 		{"envelope-origin field in data", mutate(t, nil, map[string]any{"id": "x"}), "data.id: unknown field"},
 		{"wrong type string", mutate(t, nil, map[string]any{"status": 3}), "data.status: must be a string"},
 		{"wrong enum", mutate(t, nil, map[string]any{"priority": "critical"}), `data.priority: must be one of [low medium high urgent], got "critical"`},
