@@ -37,7 +37,7 @@ export function KpiCard({ widget, data, labels }: RendererProps & { labels: Labe
               n: String(spark.values.length), unit: t(`kpi.spark.${sp.granularity ?? 'day'}` as 'kpi.spark.day'),
               first: labels.num(spark.first), last: labels.num(spark.last), min: labels.num(spark.min), max: labels.num(spark.max),
             })}>
-            <polyline points={sparkPoints(spark.values, 120, 28)} fill="none" stroke="currentColor" strokeWidth="1.5"
+            <polyline points={sparkPoints(spark.values, 120, 28, 2, spark.times)} fill="none" stroke="currentColor" strokeWidth="1.5"
               vectorEffect="non-scaling-stroke" strokeLinejoin="round" strokeLinecap="round" />
           </svg>
         )}

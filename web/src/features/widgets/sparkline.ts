@@ -5,6 +5,8 @@ import type { QueryData } from '../../api/types';
 
 export interface Spark {
   values: number[];
+  /** Each value's bucket (ms since the epoch), or null when a bucket is not a time. */
+  times: (number | null)[];
   first: number;
   last: number;
   min: number;
@@ -17,20 +19,29 @@ export function sparkOf(data: QueryData | null, metric?: string): Spark | null {
   let col = data.columns.findIndex((c) => c.name === metric);
   if (col < 0) col = data.columns.length - 1;
   const values = data.rows.map((r) => Number(r[col] ?? 0)).map((v) => (Number.isFinite(v) ? v : 0));
-  return { values, first: values[0], last: values[values.length - 1], min: Math.min(...values), max: Math.max(...values) };
+  const times = data.rows.map((r) => {
+    const t = typeof r[0] === 'string' ? Date.parse(r[0]) : NaN;
+    return Number.isFinite(t) ? t : null;
+  });
+  return { values, times, first: values[0], last: values[values.length - 1], min: Math.min(...values), max: Math.max(...values) };
 }
 
 /**
  * The polyline's points in a width x height box with a margin for the
  * stroke; a flat series is drawn at mid height.
  */
-export function sparkPoints(values: number[], width: number, height: number, margin = 2): string {
+export function sparkPoints(values: number[], width: number, height: number, margin = 2, times?: (number | null)[]): string {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const span = hi - lo;
   const step = values.length > 1 ? (width - 2 * margin) / (values.length - 1) : 0;
+  // Buckets without data are not in the series: with their times, points
+  // sit where they fall in time, so a missing day shows as a longer segment.
+  const byTime = times && times.length === values.length && times.every((t) => t !== null) && times[times.length - 1]! > times[0]!;
+  const t0 = byTime ? times![0]! : 0;
+  const tspan = byTime ? times![times!.length - 1]! - t0 : 1;
   return values.map((v, i) => {
-    const x = margin + i * step;
+    const x = byTime ? margin + ((times![i]! - t0) / tspan) * (width - 2 * margin) : margin + i * step;
     const y = span === 0 ? height / 2 : margin + (1 - (v - lo) / span) * (height - 2 * margin);
     return `${round(x)},${round(y)}`;
   }).join(' ');
