@@ -173,7 +173,10 @@ func (s *Dashboards) View(ctx context.Context, p domain.Principal, id string, f 
 
 // Sparkline is the recent trend of a KPI widget as viewer p sees it: the
 // widget's effective query (scope and filters included) grouped by the
-// sparkline's time field and granularity, its last buckets in time order.
+// sparkline's time field and granularity over its last Points buckets up
+// to the current one, in time order. Buckets without data count zero for
+// additive metrics (count, sum, count_distinct) and are left out for the
+// others, whose empty value is not zero.
 func (s *Dashboards) Sparkline(ctx context.Context, p domain.Principal, id string, f GlobalFilters) (*QueryResult, error) {
 	w, d, err := loadWidget(ctx, s.meta, p, id, domain.ActionView)
 	if err != nil {
@@ -203,24 +206,106 @@ func (s *Dashboards) Sparkline(ctx context.Context, p domain.Principal, id strin
 			return r.As == metric && (r.Num == m.As || r.Den == m.As)
 		})
 	})
+	now := s.now()
+	buckets := sparkBuckets(now.In(t.Request.Location), sp.Granularity, sp.Points)
 	const bucket = "bucket"
 	q.Groups = []domain.Group{{Field: sp.Field, Granularity: sp.Granularity, As: bucket}}
-	q.Order = []domain.Order{{By: bucket, Dir: "desc"}}
-	q.Limit, q.Offset = sp.Points, 0
+	q.Filters = append(slices.Clone(q.Filters), domain.Filter{Field: sp.Field, Op: ">=", Value: buckets[0].UTC().Format(time.RFC3339Nano)})
+	q.Order = []domain.Order{{By: bucket}}
+	q.Limit, q.Offset = sp.Points+1, 0
 	q.Totals, q.Subtotal, q.Compare = false, nil, ""
 	if err := q.Validate(s.cat); err != nil {
 		return nil, err
 	}
 	req := t.Request
-	req.Query, req.Now = &q, s.now()
+	req.Query, req.Now = &q, now
 	res, err := s.queries.RunRequest(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	out := *res
-	out.Rows = slices.Clone(res.Rows)
-	slices.Reverse(out.Rows) // oldest first
+	if i := slices.IndexFunc(q.Metrics, func(m domain.Metric) bool { return m.As == metric }); i >= 0 &&
+		slices.Contains([]string{"count", "sum", "count_distinct"}, q.Metrics[i].Agg) && len(res.Columns) == 2 {
+		out.Rows = zeroFill(buckets, res.Rows)
+	}
 	return &out, nil
+}
+
+// sparkBuckets are the starts of the n buckets of grain ending with the
+// one now falls in, oldest first, in now's zone (weeks start on Monday, as
+// the query engines bucket them).
+func sparkBuckets(now time.Time, grain string, n int) []time.Time {
+	loc := now.Location()
+	y, m, d := now.Date()
+	var cur time.Time
+	switch grain {
+	case "hour":
+		cur = time.Date(y, m, d, now.Hour(), 0, 0, 0, loc)
+	case "week":
+		cur = time.Date(y, m, d-(int(now.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	case "month":
+		cur = time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	default:
+		cur = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	}
+	out := make([]time.Time, n)
+	for i := n - 1; i >= 0; i-- {
+		out[i] = cur
+		cy, cm, cd := cur.Date()
+		switch grain {
+		case "hour":
+			cur = cur.Add(-time.Hour)
+		case "week":
+			cur = time.Date(cy, cm, cd-7, 0, 0, 0, 0, loc)
+		case "month":
+			cur = time.Date(cy, cm-1, 1, 0, 0, 0, 0, loc)
+		default:
+			cur = time.Date(cy, cm, cd-1, 0, 0, 0, 0, loc)
+		}
+	}
+	return out
+}
+
+// zeroFill returns one [bucket, value] row per bucket, zero where rows has
+// none; a row whose bucket is not among them (a zone transition the
+// engine bucketed otherwise) is kept, in time order.
+func zeroFill(buckets []time.Time, rows [][]any) [][]any {
+	at := map[int64][]any{}
+	for _, r := range rows {
+		if k, ok := instant(r[0]); ok {
+			at[k.UnixNano()] = r
+		}
+	}
+	out := make([][]any, 0, len(buckets))
+	for _, b := range buckets {
+		if r, ok := at[b.UnixNano()]; ok {
+			out = append(out, r)
+			delete(at, b.UnixNano())
+			continue
+		}
+		out = append(out, []any{b.UTC(), int64(0)})
+	}
+	for _, r := range at {
+		out = append(out, r)
+	}
+	slices.SortStableFunc(out, func(a, b []any) int {
+		x, _ := instant(a[0])
+		y, _ := instant(b[0])
+		return x.Compare(y)
+	})
+	return out
+}
+
+// instant reads a time bucket as the stores return it.
+func instant(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t, true
+	case string:
+		p, err := time.Parse(time.RFC3339Nano, t)
+		return p, err == nil
+	}
+	return time.Time{}, false
 }
 
 // Drill runs the drill-down of widget id one level along its hierarchy,

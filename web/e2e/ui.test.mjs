@@ -82,7 +82,7 @@ test('NOC dashboard: every widget renders, live', async () => {
     await page.getByRole('region', { name: title }).getByTestId('kpi-level').waitFor();
   }
   // The open tickets' trend: a sparkline with its figures in words.
-  const spark = page.getByRole('region', { name: 'Open tickets' }).getByRole('img', { name: /^Tendência em \d+ dias com dados: de \d+ a \d+/ });
+  const spark = page.getByRole('region', { name: 'Open tickets' }).getByRole('img', { name: /^Tendência em 14 dias: de \d+ a \d+/ });
   await spark.waitFor();
   assert.ok((await spark.locator('polyline').getAttribute('points')).split(' ').length >= 2);
   for (const title of ['Tickets by status', 'Tickets by hour and weekday', 'Expenses by cost centre']) {

@@ -162,7 +162,7 @@ export const ptBR = {
   'kiosk.downFor': 'há {seconds} s',
 
   'kpi.target': 'Meta: {target}',
-  'kpi.spark': 'Tendência em {n} {unit} com dados: de {first} a {last} (mínimo {min}, máximo {max})',
+  'kpi.spark': 'Tendência em {n} {unit}: de {first} a {last} (mínimo {min}, máximo {max})',
   'kpi.spark.hour': 'horas',
   'kpi.spark.day': 'dias',
   'kpi.spark.week': 'semanas',
@@ -643,7 +643,7 @@ export const en: Record<MessageKey, string> = {
   'kiosk.downFor': 'for {seconds} s',
 
   'kpi.target': 'Target: {target}',
-  'kpi.spark': 'Trend over {n} {unit} with data: from {first} to {last} (low {min}, high {max})',
+  'kpi.spark': 'Trend over {n} {unit}: from {first} to {last} (low {min}, high {max})',
   'kpi.spark.hour': 'hours',
   'kpi.spark.day': 'days',
   'kpi.spark.week': 'weeks',

@@ -44,7 +44,7 @@ describe('KpiCard', () => {
       </DrillFiltersContext.Provider>
     );
     const { rerender } = renderUI(card(38), { lang: 'en' });
-    const svg = await screen.findByRole('img', { name: 'Trend over 3 days with data: from 30 to 38 (low 30, high 45)' });
+    const svg = await screen.findByRole('img', { name: 'Trend over 3 days: from 30 to 38 (low 30, high 45)' });
     expect(svg.querySelector('polyline')!.getAttribute('points')!.split(' ')).toHaveLength(3);
     expect(calls).toEqual(['/api/widgets/w1/sparkline?customer=c1']);
     // A live value change asks again, but not more often than SPARK_REFRESH_MS.
@@ -55,7 +55,7 @@ describe('KpiCard', () => {
     expect(calls).toHaveLength(1);
     await act(async () => { vi.advanceTimersByTime(SPARK_REFRESH_MS); });
     vi.useRealTimers();
-    await waitFor(() => expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Trend over 4 days with data: from 30 to 41 (low 30, high 45)'));
+    await waitFor(() => expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Trend over 4 days: from 30 to 41 (low 30, high 45)'));
     expect(calls).toHaveLength(2);
   });
 

@@ -35,8 +35,9 @@ export function sparkPoints(values: number[], width: number, height: number, mar
   const hi = Math.max(...values);
   const span = hi - lo;
   const step = values.length > 1 ? (width - 2 * margin) / (values.length - 1) : 0;
-  // Buckets without data are not in the series: with their times, points
-  // sit where they fall in time, so a missing day shows as a longer segment.
+  // Points sit where their bucket falls in time: the server fills empty
+  // buckets with zeros for counts and sums, but an average's empty bucket
+  // is left out and then shows as a longer segment.
   const byTime = times && times.length === values.length && times.every((t) => t !== null) && times[times.length - 1]! > times[0]!;
   const t0 = byTime ? times![0]! : 0;
   const tspan = byTime ? times![times!.length - 1]! - t0 : 1;
