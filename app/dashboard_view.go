@@ -225,7 +225,7 @@ func (s *Dashboards) Sparkline(ctx context.Context, p domain.Principal, id strin
 	}
 	out := *res
 	if i := slices.IndexFunc(q.Metrics, func(m domain.Metric) bool { return m.As == metric }); i >= 0 &&
-		slices.Contains([]string{"count", "sum", "count_distinct"}, q.Metrics[i].Agg) && len(res.Columns) == 2 {
+		q.Metrics[i].EmptyIsZero() && len(res.Columns) == 2 {
 		out.Rows = zeroFill(buckets, res.Rows)
 	}
 	return &out, nil

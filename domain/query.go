@@ -35,6 +35,12 @@ type Metric struct {
 	Den   string  `json:"den,omitempty"` // ratio: alias of the denominator metric
 }
 
+// EmptyIsZero reports whether the metric over no rows is 0 (count, sum,
+// count_distinct) rather than no value (avg, min, max, percentile, ratio).
+func (m Metric) EmptyIsZero() bool {
+	return m.Agg == "count" || m.Agg == "sum" || m.Agg == "count_distinct"
+}
+
 // Group groups rows by a dimension, time fields by a granularity.
 type Group struct {
 	Field       string `json:"field"`

@@ -158,3 +158,12 @@ func TestRelativeDates(t *testing.T) {
 		t.Fatal("aggs")
 	}
 }
+
+func TestMetricEmptyIsZero(t *testing.T) {
+	for agg, want := range map[string]bool{"count": true, "sum": true, "count_distinct": true,
+		"avg": false, "min": false, "max": false, "percentile": false, "ratio": false} {
+		if got := (domain.Metric{Agg: agg}).EmptyIsZero(); got != want {
+			t.Errorf("%s: %v, want %v", agg, got, want)
+		}
+	}
+}
