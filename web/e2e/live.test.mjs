@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SHOTS, launch, noViolations, signIn } from './browser.mjs';
-import { ADMIN, apiClient, openTickets, PASSWORD, startServer } from './server.mjs';
+import { ADMIN, PASSWORD, apiClient, nocDashboard, openTickets, startServer } from './server.mjs';
 
 const bin = process.env.REPORTSD ?? fileURLToPath(new URL('../../bin/reportsd', import.meta.url));
 
@@ -23,9 +23,7 @@ const pageErrors = [];
 before(async () => {
   server = await startServer(bin);
   api = await apiClient(server.base);
-  const list = await api('GET', '/api/dashboards?q=NOC');
-  noc = list.body.items.find((d) => d.name === 'NOC');
-  assert.ok(noc, 'the demo NOC dashboard exists');
+  noc = await nocDashboard(api);
   browser = await launch();
   page = await browser.ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));

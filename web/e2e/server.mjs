@@ -82,3 +82,11 @@ export function openTickets(n) {
       data: { status: 'open', priority: 'urgent', category: 'network', created_at: now } };
   });
 }
+
+/** The demo NOC dashboard, through an apiClient. */
+export async function nocDashboard(api) {
+  const list = await api('GET', '/api/dashboards?q=NOC');
+  const noc = list.body.items.find((d) => d.name === 'NOC');
+  if (!noc) throw new Error('the demo NOC dashboard does not exist');
+  return noc;
+}

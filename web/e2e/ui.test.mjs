@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SHOTS, launch, noViolations } from './browser.mjs';
-import { ADMIN, apiClient, openTickets, PASSWORD, startServer } from './server.mjs';
+import { ADMIN, PASSWORD, apiClient, nocDashboard, openTickets, startServer } from './server.mjs';
 
 const bin = process.env.REPORTSD ?? fileURLToPath(new URL('../../bin/reportsd', import.meta.url));
 
@@ -22,9 +22,7 @@ const pageErrors = [];
 before(async () => {
   server = await startServer(bin);
   api = await apiClient(server.base);
-  const list = await api('GET', '/api/dashboards?q=NOC');
-  noc = list.body.items.find((d) => d.name === 'NOC');
-  assert.ok(noc, 'the demo NOC dashboard exists');
+  noc = await nocDashboard(api);
   browser = await launch();
   page = await browser.ctx.newPage();
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
