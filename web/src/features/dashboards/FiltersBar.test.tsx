@@ -1,9 +1,9 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import type { FiltersJSON } from '../../api/types';
 import { renderUI } from '../../test/render';
-import type { FilterState } from './filters';
+import { filtersFromURL, filtersToURL, type FilterState } from './filters';
 import { FiltersBar } from './FiltersBar';
 
 const fj: FiltersJSON = { date_range: { presets: ['today', 'last_7d'], default: 'last_7d' }, dimensions: ['customer'] };
@@ -67,5 +67,40 @@ describe('FiltersBar', () => {
     expect(changes).toHaveBeenLastCalledWith({ range: 'last_7d', dims: { customer: ['c1', 'c2'] } });
     fireEvent.change(screen.getByLabelText('Período'), { target: { value: 'today' } });
     expect(changes).toHaveBeenLastCalledWith({ range: 'today', dims: { customer: ['c1', 'c2'] } });
+  });
+
+  it('keeps a range being typed when the echo of an earlier change comes late', () => {
+    vi.useFakeTimers();
+    try {
+      // As the page does: the value goes through the URL (a router update
+      // that may land after the next keystroke) and comes back rebuilt.
+      const changes = vi.fn();
+      function Late() {
+        const [value, setValue] = useState<FilterState>({ range: 'last_7d', dims: {} });
+        return <FiltersBar filtersJSON={fj} value={value} lists={lists} onChange={(f) => {
+          changes(f);
+          setTimeout(() => setValue(filtersFromURL(fj, filtersToURL(fj, f))), 50);
+        }} />;
+      }
+      renderUI(<Late />);
+      fireEvent.change(screen.getByLabelText('Período'), { target: { value: 'custom' } });
+      act(() => { vi.advanceTimersByTime(100); });
+      fireEvent.change(screen.getByLabelText('De'), { target: { value: '2026-11-20' } });
+      fireEvent.change(screen.getByLabelText('Até'), { target: { value: '2026-11-01' } });
+      act(() => { vi.advanceTimersByTime(100); }); // the echo of "De" arrives now
+      expect((screen.getByLabelText('Até') as HTMLInputElement).value).toBe('2026-11-01');
+      expect(screen.getByRole('alert').textContent).toBe('A data final não pode ser anterior à inicial.');
+      fireEvent.change(screen.getByLabelText('Até'), { target: { value: '2026-11-30' } });
+      act(() => { vi.advanceTimersByTime(100); });
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(changes).toHaveBeenLastCalledWith({ range: 'custom', from: '2026-11-20', to: '2026-11-30', dims: {} });
+      // A change from outside (the page's own URL) still replaces the draft.
+      fireEvent.click(screen.getByRole('button', { name: 'Limpar filtros' }));
+      act(() => { vi.advanceTimersByTime(100); });
+      expect((screen.getByLabelText('Período') as HTMLSelectElement).value).toBe('last_7d');
+      expect(screen.queryByLabelText('De')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

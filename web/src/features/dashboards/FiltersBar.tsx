@@ -7,7 +7,7 @@ import type { Dimension, Entity, FiltersJSON } from '../../api/types';
 import { useI18n } from '../../i18n/I18n';
 import { EntityNamesContext, type EntityNames } from '../widgets/labels';
 import { listEntities } from './api';
-import { ALL_DIMENSIONS, CUSTOM, customRangeError, offeredDimensions, offeredPresets, type FilterState } from './filters';
+import { ALL_DIMENSIONS, CUSTOM, customRangeError, filtersToURL, offeredDimensions, offeredPresets, type FilterState } from './filters';
 
 /** Loads the entity lists of the dimensions (all of them, for names). */
 function useEntities(): Partial<Record<Dimension, Entity[]>> {
@@ -88,15 +88,36 @@ export function FiltersBar({ filtersJSON, value, onChange, lists }: {
   const ids = useId();
   // The custom range is edited here and handed on only once it is valid.
   const [draft, setDraft] = useState<FilterState>(value);
-  // Reset by what the value says, not its identity: the page rebuilds an
-  // equal value whenever the dashboard reloads, which must not drop a
-  // range being typed.
-  const valueKey = JSON.stringify(value);
+  // Compared by what the value says (its URL form), not its identity or key
+  // order: the page rebuilds the value from the URL.
+  const keyOf = (f: FilterState) => `${f.range}|${filtersToURL(filtersJSON, f)}`;
+  const valueKey = keyOf(value);
   // The value last handed on: two changes before the page re-renders
   // (quick clicks) build on each other, not on a stale prop.
   const latest = useRef(value);
-  useEffect(() => { latest.current = value; setDraft(value); }, [valueKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const apply = (next: FilterState) => { latest.current = next; onChange(next); };
+  // Changes handed on whose echo has not come back yet. The page's update
+  // (a router navigation) may land after the next keystroke; its echo must
+  // not overwrite a range typed meanwhile. Only a value from elsewhere
+  // (back, a link, the page) replaces the draft.
+  const pending = useRef<string[]>([]);
+  useEffect(() => {
+    const at = pending.current.indexOf(valueKey);
+    if (at >= 0) {
+      pending.current = pending.current.slice(at + 1);
+      return;
+    }
+    pending.current = [];
+    latest.current = value;
+    setDraft(value);
+  }, [valueKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const apply = (next: FilterState) => {
+    latest.current = next;
+    // The same value as shown makes no echo (the URL does not change).
+    const k = keyOf(next);
+    if (k !== valueKey) pending.current.push(k);
+    setDraft(next);
+    onChange(next);
+  };
   const presets = offeredPresets(filtersJSON);
   const dims = offeredDimensions(filtersJSON);
   if (!presets.length && !dims.length) return null;
