@@ -92,7 +92,7 @@ func (s *Ingest) resolveTenant(ctx context.Context, key string) (string, error) 
 // returns its typed error and, when it parsed, the event (for the dead
 // letter); other errors (the store is down) are returned as err.
 func (s *Ingest) decode(ctx context.Context, raw []byte) (rec *domain.Record, ev *domain.Event, refusal, err error) {
-	ev, perr := domain.ParseEvent(raw)
+	ev, data, perr := domain.DecodeEvent(raw)
 	if perr != nil {
 		return nil, ev, perr, nil
 	}
@@ -105,7 +105,7 @@ func (s *Ingest) decode(ctx context.Context, raw []byte) (rec *domain.Record, ev
 	}
 	claimed := *ev
 	claimed.TenantID = tenantID
-	rec, nerr := s.cat.Normalize(&claimed, s.now(), s.cfg.Bounds)
+	rec, nerr := s.cat.NormalizeData(&claimed, data, s.now(), s.cfg.Bounds)
 	if nerr != nil {
 		return nil, &claimed, nerr, nil
 	}

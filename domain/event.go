@@ -49,33 +49,44 @@ const MaxEventBytes = 64 << 10
 // invalid errors naming the field. The catalogue checks come after, in
 // Catalog.Normalize.
 func ParseEvent(raw []byte) (*Event, error) {
+	ev, _, err := DecodeEvent(raw)
+	return ev, err
+}
+
+// DecodeEvent is ParseEvent that also returns Data decoded for
+// Catalog.NormalizeData when its fast path decoded it already (nil
+// otherwise: NormalizeData then decodes Data itself).
+func DecodeEvent(raw []byte) (*Event, map[string]any, error) {
 	if len(raw) > MaxEventBytes {
-		return nil, Invalid("", "event exceeds %d bytes", MaxEventBytes)
+		return nil, nil, Invalid("", "event exceeds %d bytes", MaxEventBytes)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var env envelope
-	if err := dec.Decode(&env); err != nil {
-		return nil, envelopeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, Invalid("", "an event is exactly one JSON object")
+	env, data, fast := parseFast(raw)
+	if !fast {
+		env = envelope{}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&env); err != nil {
+			return nil, nil, envelopeError(err)
+		}
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			return nil, nil, Invalid("", "an event is exactly one JSON object")
+		}
 	}
 	ev := &Event{ID: env.ID, TenantID: env.TenantID, Source: env.Source, Type: env.Type, EntityID: env.EntityID, Data: env.Data}
 	for _, r := range []struct{ field, v string }{{"id", env.ID}, {"tenant_id", env.TenantID}, {"source", env.Source}, {"type", env.Type}} {
 		if strings.TrimSpace(r.v) == "" {
-			return ev, Invalid(r.field, "is required")
+			return ev, nil, Invalid(r.field, "is required")
 		}
 		if len(r.v) > 128 || !utf8.ValidString(r.v) {
-			return ev, Invalid(r.field, "must be valid UTF-8 of at most 128 bytes")
+			return ev, nil, Invalid(r.field, "must be valid UTF-8 of at most 128 bytes")
 		}
 	}
 	if env.OccurredAt == "" {
-		return ev, Invalid("occurred_at", "is required")
+		return ev, nil, Invalid("occurred_at", "is required")
 	}
 	t, err := time.Parse(time.RFC3339Nano, env.OccurredAt)
 	if err != nil {
-		return ev, Invalid("occurred_at", "must be an RFC 3339 time, got %q", env.OccurredAt)
+		return ev, nil, Invalid("occurred_at", "must be an RFC 3339 time, got %q", env.OccurredAt)
 	}
 	ev.OccurredAt = t.UTC()
 	if env.Version != nil {
@@ -83,10 +94,11 @@ func ParseEvent(raw []byte) (*Event, error) {
 	}
 	if len(bytes.TrimSpace(env.Data)) == 0 || bytes.Equal(bytes.TrimSpace(env.Data), []byte("null")) {
 		ev.Data = json.RawMessage(`{}`)
-	} else if bytes.TrimSpace(env.Data)[0] != '{' {
-		return ev, Invalid("data", "must be an object")
+		data = nil
+	} else if data == nil && bytes.TrimSpace(env.Data)[0] != '{' {
+		return ev, nil, Invalid("data", "must be an object")
 	}
-	return ev, nil
+	return ev, data, nil
 }
 
 func envelopeError(err error) error {
@@ -135,6 +147,12 @@ type Record struct {
 // its data. Every refusal is an invalid error whose field is the JSON path
 // of the offending input (`data.priority`), fit for a dead letter.
 func (c *Catalog) Normalize(ev *Event, now time.Time, bounds TimeBounds) (*Record, error) {
+	return c.NormalizeData(ev, nil, now, bounds)
+}
+
+// NormalizeData is Normalize with ev.Data already decoded (DecodeEvent's
+// second result); a nil data decodes ev.Data.
+func (c *Catalog) NormalizeData(ev *Event, data map[string]any, now time.Time, bounds TimeBounds) (*Record, error) {
 	src, ok := c.Source(ev.Source)
 	if !ok || src.Kind != SourceEntity {
 		return nil, Invalid("source", "unknown source %q", ev.Source)
@@ -155,18 +173,28 @@ func (c *Catalog) Normalize(ev *Event, now time.Time, bounds TimeBounds) (*Recor
 	if ev.OccurredAt.Before(now.Add(-b.MaxAge)) {
 		return nil, Invalid("occurred_at", "is older than %s", b.MaxAge)
 	}
-	data := map[string]any{}
-	dec := json.NewDecoder(bytes.NewReader(ev.Data))
-	dec.UseNumber()
-	if err := dec.Decode(&data); err != nil {
-		return nil, Invalid("data", "must be an object")
+	if data == nil {
+		var err error
+		if data, err = decodeData(ev.Data); err != nil {
+			return nil, err
+		}
 	}
 	rec := &Record{Event: ev, Source: src, Values: map[string]any{"id": ev.EntityID}}
 	// Unknown fields are reported in name order, so the same event always
-	// gets the same reason (map order would pick one at random).
-	for _, name := range slices.Sorted(maps.Keys(data)) {
-		if f, ok := src.Field(name); !ok || (f.Origin != "" && f.Origin != OriginData) {
-			return nil, Invalid("data."+name, "unknown field of source %s", src.Name)
+	// gets the same reason (map order would pick one at random); names are
+	// sorted only when one is unknown.
+	known := func(name string) bool {
+		f, ok := src.Field(name)
+		return ok && (f.Origin == "" || f.Origin == OriginData)
+	}
+	for name := range data {
+		if known(name) {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(data)) {
+			if !known(name) {
+				return nil, Invalid("data."+name, "unknown field of source %s", src.Name)
+			}
 		}
 	}
 	for i := range src.Fields {
@@ -190,48 +218,68 @@ func (c *Catalog) Normalize(ev *Event, now time.Time, bounds TimeBounds) (*Recor
 	return rec, nil
 }
 
+// decodeData decodes an event's data object (numbers as json.Number).
+func decodeData(raw json.RawMessage) (map[string]any, error) {
+	data := map[string]any{}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&data); err != nil {
+		return nil, Invalid("data", "must be an object")
+	}
+	return data, nil
+}
+
 // typedValue converts one decoded JSON value (UseNumber) to the field's
 // Go type.
 func typedValue(f *Field, raw any) (any, error) {
-	path := "data." + f.Name
 	switch f.Type {
 	case TypeString:
 		s, ok := raw.(string)
 		if !ok {
-			return nil, Invalid(path, "must be a string")
+			return nil, Invalid(dataPath(f), "must be a string")
 		}
 		if s == "" || len(s) > 256 {
-			return nil, Invalid(path, "must be 1 to 256 bytes")
+			return nil, Invalid(dataPath(f), "must be 1 to 256 bytes")
 		}
 		if len(f.Values) > 0 && !slices.Contains(f.Values, s) {
-			return nil, Invalid(path, "must be one of %v, got %q", f.Values, s)
+			return nil, Invalid(dataPath(f), "must be one of %v, got %q", f.Values, s)
 		}
-		return s, nil
+		return raw, nil // the string as decoded, not boxed again
 	case TypeBool:
-		b, ok := raw.(bool)
-		if !ok {
-			return nil, Invalid(path, "must be a boolean")
+		if _, ok := raw.(bool); !ok {
+			return nil, Invalid(dataPath(f), "must be a boolean")
 		}
-		return b, nil
+		return raw, nil
 	case TypeTime:
 		s, ok := raw.(string)
 		if !ok {
-			return nil, Invalid(path, "must be an RFC 3339 time string")
+			return nil, Invalid(dataPath(f), "must be an RFC 3339 time string")
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return nil, Invalid(path, "must be an RFC 3339 time, got %q", s)
+			return nil, Invalid(dataPath(f), "must be an RFC 3339 time, got %q", s)
 		}
 		return t.UTC(), nil
 	case TypeInt, TypeDecimal:
 		n, ok := raw.(json.Number)
 		if !ok {
-			return nil, Invalid(path, "must be a number")
+			return nil, Invalid(dataPath(f), "must be a number")
 		}
-		return scaledInt(path, string(n), f.Scale)
+		v, err := scaledInt("", string(n), f.Scale)
+		if err != nil {
+			var de *Error
+			if errors.As(err, &de) {
+				de.Field = dataPath(f)
+			}
+			return nil, err
+		}
+		return v, nil
 	}
-	return nil, Invalid(path, "has an unsupported type")
+	return nil, Invalid(dataPath(f), "has an unsupported type")
 }
+
+// dataPath is the JSON path of a data field, built only for an error.
+func dataPath(f *Field) string { return "data." + f.Name }
 
 // scaledInt parses a JSON number exactly and returns it in units of
 // 10^-scale, refusing more precision than the scale keeps. Plain integers

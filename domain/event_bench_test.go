@@ -16,11 +16,11 @@ func BenchmarkParseAndNormalize(b *testing.B) {
 	}
 	raw := []byte(good)
 	for b.Loop() {
-		ev, err := domain.ParseEvent(raw)
+		ev, data, err := domain.DecodeEvent(raw)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := c.Normalize(ev, now, domain.TimeBounds{}); err != nil {
+		if _, err := c.NormalizeData(ev, data, now, domain.TimeBounds{}); err != nil {
 			b.Fatal(err)
 		}
 	}
