@@ -221,7 +221,10 @@ func applyModern(t *testing.T, db chdbDB, l *layout, recs []*domain.Record, ref 
 	for _, sl := range l.order {
 		db.keys("id", bySource[sl.src.Name])
 		for _, row := range db.rows(sl.stateSQL()) {
-			prev[entityKey{row[0], sl.src.Name, row[1]}] = parseState(t, sl, row)
+			k, st := entityKey{row[0], sl.src.Name, row[1]}, parseState(t, sl, row)
+			if have, ok := prev[k]; !ok || st.version > have.version {
+				prev[k] = st
+			}
 		}
 	}
 	p, err := planBatch(l, recs, stored, prev)
