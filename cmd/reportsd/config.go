@@ -206,7 +206,7 @@ var settings = []setting{
 	{"clickhouse-password", "REPORTS_CLICKHOUSE_PASSWORD", "", "ClickHouse password", str(func(c *Config) *string { return &c.ClickHousePassword })},
 	{"stream-capacity", "REPORTS_STREAM_CAPACITY", "65536", "in-process event log capacity (embedded mode)", intSetting(func(c *Config) *int { return &c.StreamCapacity }, 1)},
 	{"ingest-batch", "REPORTS_INGEST_BATCH", "500", "events per ingest batch", intSetting(func(c *Config) *int { return &c.IngestBatch }, 1)},
-	{"ingest-max-batch", "REPORTS_INGEST_MAX_BATCH", "0", "largest ingest batch when the stream is backed up (0: 10000 with ClickHouse, 2000 with SQLite)", intSetting(func(c *Config) *int { return &c.IngestMaxBatch }, 0)},
+	{"ingest-max-batch", "REPORTS_INGEST_MAX_BATCH", "0", "largest ingest batch when the stream is backed up (0: 20000 with ClickHouse, 2000 with SQLite)", intSetting(func(c *Config) *int { return &c.IngestMaxBatch }, 0)},
 	{"realtime-coalesce", "REPORTS_REALTIME_COALESCE", "250ms", "widget feeds gather change notices this long before re-querying", dur(func(c *Config) *time.Duration { return &c.RealtimeCoalesce })},
 	{"realtime-feed-idle", "REPORTS_REALTIME_FEED_IDLE", "30s", "a widget feed without subscribers stops after this", dur(func(c *Config) *time.Duration { return &c.RealtimeFeedIdle })},
 	{"realtime-outbox", "REPORTS_REALTIME_OUTBOX", "256", "frames queued per realtime connection before a slow client is resynced", intSetting(func(c *Config) *int { return &c.RealtimeOutbox }, 1)},

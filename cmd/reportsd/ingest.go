@@ -131,9 +131,9 @@ func (p *pipeline) startIngest(system *actors.System, cfg Config, log *slog.Logg
 	return err
 }
 
-// maxIngestBatch is the configured batch cap, or by store: ClickHouse
-// writes a part per table per insert, so batches of 10,000 ingest about
-// three times as fast as 1,000 (docs/benchmarks.md); SQLite gains nothing
+// maxIngestBatch is the configured batch cap, or by store: ClickHouse's
+// own recommendation (clickhouse.MaxIngestBatch, where larger batches cost
+// less per event); SQLite gains nothing
 // past about 1,000, and one batch holds the file's write lock, which
 // metadata writes (saving a dashboard) wait for, so it stays at 2,000.
 func maxIngestBatch(cfg Config) int {
@@ -141,7 +141,7 @@ func maxIngestBatch(cfg Config) int {
 	case cfg.IngestMaxBatch > 0:
 		return cfg.IngestMaxBatch
 	case cfg.AnalyticsDriver == "clickhouse":
-		return 10_000
+		return clickhouse.MaxIngestBatch
 	}
 	return 2_000
 }

@@ -8,7 +8,7 @@ func TestMaxIngestBatchByStore(t *testing.T) {
 		want int
 	}{
 		{Config{AnalyticsDriver: "sqlite"}, 2_000},
-		{Config{AnalyticsDriver: "clickhouse"}, 10_000},
+		{Config{AnalyticsDriver: "clickhouse"}, 20_000},
 		{Config{AnalyticsDriver: "sqlite", IngestMaxBatch: 300}, 300},
 		{Config{AnalyticsDriver: "clickhouse", IngestMaxBatch: 50_000}, 50_000},
 	} {

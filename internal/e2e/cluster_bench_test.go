@@ -25,11 +25,12 @@ import (
 // one ingest actor (one node) consuming a 4-partition topic on a kfake
 // broker through kafka-go, preparing batches and applying them to the
 // ClickHouse test server, committing offsets after each batch. Each
-// iteration first fills the topic with 100,000 live demo events (timer
-// stopped: producers are other processes), then times the drain until
+// iteration first fills the topic with 100,000 live demo events
+// (REPORTS_BENCH_CHUNK; timer stopped: producers are other processes), then
+// times the drain until
 // every one of them is applied and committed. The actor runs with the
-// product defaults (batch 500, growing up to 10,000 while the topic is
-// backed up); REPORTS_BENCH_BATCH and REPORTS_BENCH_MAX_BATCH override
+// product defaults (batch 500, growing up to clickhouse.MaxIngestBatch
+// while the topic is backed up); REPORTS_BENCH_BATCH and REPORTS_BENCH_MAX_BATCH override
 // them, to compare on one build. Besides events/s it reports the CPU per
 // event of this process (broker, consumer, validation, client) and of the
 // ClickHouse server, which share the machine's cores.
@@ -60,7 +61,7 @@ func BenchmarkClusterIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	clock := start
-	const chunk = 100_000
+	chunk := benchEnv(b, "REPORTS_BENCH_CHUNK", 100_000)
 	fill := func() int {
 		var msgs []app.StreamMessage
 		for len(msgs) < chunk {
@@ -87,7 +88,7 @@ func BenchmarkClusterIngest(b *testing.B) {
 	_, err = sys.Spawn(actors.NewIngest(actors.IngestDeps{
 		NewConsumer: func() (app.EventConsumer, error) { return kafka.NewConsumer(kc) },
 		Ingest:      ing, Log: quiet,
-		Config: actors.IngestConfig{BatchSize: benchBatch(b, 0), MaxBatch: benchEnv(b, "REPORTS_BENCH_MAX_BATCH", 0)},
+		Config: actors.IngestConfig{BatchSize: benchBatch(b, 0), MaxBatch: benchEnv(b, "REPORTS_BENCH_MAX_BATCH", clickhouse.MaxIngestBatch)},
 		OnBatch: func(_ app.ApplyResult, n int) {
 			committed.Add(int64(n))
 			batches.Add(1)
