@@ -14,6 +14,18 @@ type IngestBatch struct {
 	Records     []*domain.Record
 	DeadLetters []domain.DeadLetter
 	IngestedAt  time.Time
+	// Prefetched is what the store's LookupPrefetcher read for this batch
+	// ahead of Apply (nil: nothing); only that store interprets it.
+	Prefetched any
+}
+
+// LookupPrefetcher is an Analytics that can do a batch's reads before its
+// Apply, while the batch before it is still being written. The result goes
+// into the batch's Prefetched; Apply uses it only when it can prove it
+// current (else it reads again), so prefetching never changes what Apply
+// writes.
+type LookupPrefetcher interface {
+	Prefetch(ctx context.Context, batch IngestBatch) any
 }
 
 // ChangeNotice says that a tenant's source changed in a time range (of the

@@ -159,6 +159,11 @@ func (s *Ingest) PrepareMessages(ctx context.Context, msgs []ConsumedMessage) (*
 		}
 		batch.Records = append(batch.Records, rec)
 	}
+	// The ingest actor prepares a batch while the one before it is being
+	// written: a store that can reads ahead for it meanwhile.
+	if pf, ok := s.analytics.(LookupPrefetcher); ok {
+		batch.Prefetched = pf.Prefetch(ctx, batch)
+	}
 	return &PreparedBatch{batch: batch, size: len(msgs)}, nil
 }
 

@@ -24,6 +24,7 @@ type Analytics struct {
 	layout *layout
 	locks  tenantLocks
 	fence  *fence
+	ahead  ahead
 	now    func() time.Time
 	// hook, when set by tests, runs at each step of Apply ("insert" before
 	// the insert, "inserted" after it): returning an error there simulates
@@ -83,7 +84,7 @@ func (a *Analytics) Close() error {
 // of its events are stored already and the stored state of every entity it
 // touches. It returns only once the insert is acknowledged; on error nothing
 // may be assumed written, and retrying the same batch is safe (see doc.go).
-func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.ApplyResult, error) {
+func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (res app.ApplyResult, err error) {
 	if len(batch.Records) == 0 && len(batch.DeadLetters) == 0 {
 		return app.ApplyResult{Notices: []app.ChangeNotice{}}, nil
 	}
@@ -92,12 +93,19 @@ func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.Apply
 		tenants = append(tenants, r.Event.TenantID)
 	}
 	defer a.locks.lock(tenants)()
+	defer func() {
+		if err != nil {
+			a.applyFailed()
+		}
+	}()
 	if err := a.fence.wait(ctx, a.runningQueries); err != nil {
 		return app.ApplyResult{}, fmt.Errorf("apply batch: %w", err)
 	}
-	stored, prev, err := a.lookups(ctx, batch.Records)
-	if err != nil {
-		return app.ApplyResult{}, fmt.Errorf("apply batch: %w", err)
+	stored, prev, ok := a.fromPrefetch(batch)
+	if !ok {
+		if stored, prev, err = a.lookups(ctx, batch.Records); err != nil {
+			return app.ApplyResult{}, fmt.Errorf("apply batch: %w", err)
+		}
 	}
 	p, err := planBatch(a.layout, batch.Records, stored, prev)
 	if err != nil {
@@ -117,6 +125,7 @@ func (a *Analytics) Apply(ctx context.Context, batch app.IngestBatch) (app.Apply
 	if err := a.step("inserted"); err != nil {
 		return app.ApplyResult{}, fmt.Errorf("apply batch: %w", err)
 	}
+	a.landedBatch(p.rows)
 	return p.result, nil
 }
 

@@ -48,7 +48,9 @@
 //     predecessor left running), Apply first waits until those queries have
 //     left system.processes, which reduces the case to 2 or 3.
 //  5. The -1 row is read back from the entity table, which holds exactly the
-//     +1 row the rollups once received, so the retraction is exact. Two
+//     +1 row the rollups once received, so the retraction is exact (or, when
+//     the reads were made ahead while the batch before was written, taken
+//     from the +1 rows that batch wrote: ahead.go). Two
 //     batches of one tenant must therefore never interleave: Apply holds a
 //     per-tenant lock, and across processes the stream partitions by tenant
 //     so one consumer owns a tenant at a time.

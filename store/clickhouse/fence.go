@@ -70,6 +70,14 @@ func (f *fence) failed(queryID string) {
 	f.mu.Unlock()
 }
 
+// clean reports whether Apply has nothing to wait for: the after-Open wait
+// is done and no failed insert is pending.
+func (f *fence) clean() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.started && len(f.pending) == 0
+}
+
 // runningFunc lists the running queries whose id starts with prefix.
 type runningFunc func(ctx context.Context, prefix string) ([]string, error)
 
