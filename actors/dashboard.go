@@ -14,9 +14,10 @@ type (
 	}
 	dashLeave struct{ sess *actor.PID }
 	dashFrame struct {
-		dashboardID string
-		frame       Frame
-		banner      bool
+		dashboardID  string
+		frame        Frame
+		banner       bool
+		presentation bool
 	}
 	dashIdleCheck struct{}
 )
@@ -82,10 +83,12 @@ func (d *dashboard) Receive(c *actor.Context) {
 		}
 		for _, s := range d.shared.sessions {
 			s.out.push(outItem{f: m.frame})
-			if !m.banner {
+			if !m.banner && !m.presentation {
 				// The definition changed, and with it perhaps who may see
 				// it (visibility, grants): each session checks its widgets
-				// of this dashboard again.
+				// of this dashboard again. A layout save does not: with a
+				// thousand viewers of ten widgets that was ten thousand
+				// resolves per drag.
 				c.Send(s.pid, sessRecheck{dashboardID: m.dashboardID})
 			}
 		}

@@ -34,6 +34,7 @@ type (
 		tenantID, dashboardID string
 		frame                 Frame
 		banner                bool
+		presentation          bool // a definition change that cannot narrow access
 	}
 	// hubJoin and hubLeave track which sessions watch which dashboard.
 	hubJoin struct {
@@ -201,7 +202,7 @@ func (h *hub) dashboard(c *actor.Context, m hubDashboard) {
 	if !ok {
 		return // nobody watches it on this node
 	}
-	c.Send(pid, dashFrame{dashboardID: m.dashboardID, frame: m.frame, banner: m.banner})
+	c.Send(pid, dashFrame{dashboardID: m.dashboardID, frame: m.frame, banner: m.banner, presentation: m.presentation})
 }
 
 // spawnChild spawns a supervised child with the System's restart budget.

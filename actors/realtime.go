@@ -189,9 +189,12 @@ func (r *Realtime) Stats() RealtimeStats {
 func (r *Realtime) Notify(n app.ChangeNotice) { r.engine().Send(r.hub, hubNotice{n}) }
 
 // DashboardChanged tells the sessions watching a dashboard that its
-// definition changed (app.Dashboards calls it after a commit).
-func (r *Realtime) DashboardChanged(tenantID, dashboardID string) {
-	r.engine().Send(r.hub, hubDashboard{tenantID: tenantID, dashboardID: dashboardID,
+// definition changed (app.Dashboards calls it after a commit). Unless the
+// change was presentation only (layout, name, description), each session
+// also resolves its widgets of the dashboard again, to drop what the viewer
+// may no longer see.
+func (r *Realtime) DashboardChanged(tenantID, dashboardID string, presentationOnly bool) {
+	r.engine().Send(r.hub, hubDashboard{tenantID: tenantID, dashboardID: dashboardID, presentation: presentationOnly,
 		frame: frameOf(app.DashboardFrame{Type: app.FrameDashboard, DashboardID: dashboardID})})
 }
 

@@ -98,7 +98,7 @@ func TestRealtimeBannersDashboardChangesAndReportRuns(t *testing.T) {
 	rec.waitFor(t, "snapshot", func(fs []map[string]any) bool { return len(fs) == 1 })
 	f.rt.Banner("acme", "d1", "critical", "SLA breach wave")
 	f.rt.Banner("globex", "d1", "critical", "another tenant")
-	f.rt.DashboardChanged("acme", "d1")
+	f.rt.DashboardChanged("acme", "d1", false)
 	fs := rec.waitFor(t, "banner and change", func(fs []map[string]any) bool { return len(fs) == 3 })
 	if b := framesOf(fs, app.FrameBanner, ""); len(b) != 1 || b[0]["text"] != "SLA breach wave" {
 		t.Errorf("banners %v", b)
@@ -272,12 +272,22 @@ func TestRealtimeDashboardChangeDropsWidgetsTheViewerLost(t *testing.T) {
 	subscribe(s, nil, "w1", "w2")
 	rec.waitFor(t, "snapshots", func(fs []map[string]any) bool { return len(fs) == 2 })
 
+	// A layout save cannot narrow access: the dashboard frame goes out,
+	// nothing is resolved again.
 	f.mu.Lock()
+	f.resolved = nil
+	f.mu.Unlock()
+	f.rt.DashboardChanged("acme", "d1", true)
+	rec.waitFor(t, "dashboard frame", func(fs []map[string]any) bool { return len(framesOf(fs, app.FrameDashboard, "")) == 1 })
+	f.mu.Lock()
+	if len(f.resolved) != 0 {
+		t.Errorf("a presentation-only change re-resolved %v", f.resolved)
+	}
 	f.denied["w1"] = true
 	f.mu.Unlock()
-	f.rt.DashboardChanged("acme", "d1")
+	f.rt.DashboardChanged("acme", "d1", false)
 	fs := rec.waitFor(t, "dashboard frame and error", func(fs []map[string]any) bool {
-		return len(framesOf(fs, app.FrameDashboard, "")) == 1 && len(framesOf(fs, app.FrameError, "w1")) == 1
+		return len(framesOf(fs, app.FrameDashboard, "")) == 2 && len(framesOf(fs, app.FrameError, "w1")) == 1
 	})
 	if e := framesOf(fs, app.FrameError, "w1")[0]; e["code"] != "not_found" {
 		t.Errorf("lost widget got %v, want not_found", e)

@@ -159,7 +159,7 @@ func (s *Dashboards) Grant(ctx context.Context, p domain.Principal, dashboardID 
 	if err != nil {
 		return GrantJSON{}, false, err
 	}
-	s.changed(p.TenantID, dashboardID)
+	s.changed(p.TenantID, dashboardID, false)
 	return out, created, nil
 }
 
@@ -189,7 +189,7 @@ func (s *Dashboards) Revoke(ctx context.Context, p domain.Principal, dashboardID
 	if err != nil {
 		return err
 	}
-	s.changed(p.TenantID, dashboardID)
+	s.changed(p.TenantID, dashboardID, false)
 	return nil
 }
 

@@ -13,9 +13,13 @@ import (
 )
 
 // DashboardListener hears committed dashboard and widget changes, so the
-// realtime layer can push new layouts and restart feeds.
+// realtime layer can push new layouts and restart feeds. presentationOnly
+// says the change touched only the layout, name or description: who may
+// see what is unchanged, so sessions watching the dashboard need not check
+// their widgets again (every other change may narrow access: audience,
+// grants, filters offered, realtime, widgets, deletion).
 type DashboardListener interface {
-	DashboardChanged(tenantID, dashboardID string)
+	DashboardChanged(tenantID, dashboardID string, presentationOnly bool)
 }
 
 // Dashboards is the dashboards use case (R2.1, R2.2, R2.6-R2.8):
@@ -46,12 +50,12 @@ func (s *Dashboards) SetListener(l DashboardListener) {
 }
 
 // changed tells the listener, if any, that a dashboard changed.
-func (s *Dashboards) changed(tenantID, dashboardID string) {
+func (s *Dashboards) changed(tenantID, dashboardID string, presentationOnly bool) {
 	s.mu.RLock()
 	l := s.listener
 	s.mu.RUnlock()
 	if l != nil {
-		l.DashboardChanged(tenantID, dashboardID)
+		l.DashboardChanged(tenantID, dashboardID, presentationOnly)
 	}
 }
 
@@ -146,7 +150,7 @@ func (s *Dashboards) Create(ctx context.Context, p domain.Principal, cmd Dashboa
 	if err := audited(ctx, s.meta, now, change, func(tx MetaTx) error { return tx.CreateDashboard(ctx, d) }); err != nil {
 		return nil, err
 	}
-	s.changed(d.TenantID, d.ID)
+	s.changed(d.TenantID, d.ID, false)
 	return d, nil
 }
 
@@ -166,6 +170,13 @@ type DashboardPatch struct {
 func (c DashboardPatch) audience(d *domain.Dashboard) bool {
 	return (c.Visibility != nil && *c.Visibility != string(d.Visibility)) ||
 		(c.TeamID != nil && *c.TeamID != d.TeamID) || (c.CustomerID != nil && *c.CustomerID != d.CustomerID)
+}
+
+// presentationOnly reports whether the patch changes at most d's layout,
+// name and description (filters offered and realtime change what sessions
+// may subscribe to, so they count as access).
+func (c DashboardPatch) presentationOnly(d *domain.Dashboard) bool {
+	return !c.audience(d) && c.Filters == nil && c.RealtimeEnabled == nil
 }
 
 // apply validates and applies the patch to d.
@@ -246,6 +257,7 @@ func (s *Dashboards) Update(ctx context.Context, p domain.Principal, id string, 
 		return nil, err
 	}
 	var d *domain.Dashboard
+	var presentation bool
 	now := s.now()
 	change := &Change{TenantID: p.TenantID, UserID: p.UserID, Action: "dashboard.update", ObjectType: "dashboard", ObjectID: id}
 	err := audited(ctx, s.meta, now, change, func(tx MetaTx) error {
@@ -258,6 +270,7 @@ func (s *Dashboards) Update(ctx context.Context, p domain.Principal, id string, 
 				return err
 			}
 		}
+		presentation = patch.presentationOnly(d)
 		change.Before = DashboardView(d)
 		if err := patch.apply(p, d); err != nil {
 			return err
@@ -272,7 +285,7 @@ func (s *Dashboards) Update(ctx context.Context, p domain.Principal, id string, 
 	if err != nil {
 		return nil, err
 	}
-	s.changed(d.TenantID, d.ID)
+	s.changed(d.TenantID, d.ID, presentation)
 	return d, nil
 }
 
@@ -291,7 +304,7 @@ func (s *Dashboards) Delete(ctx context.Context, p domain.Principal, id string, 
 	if err != nil {
 		return err
 	}
-	s.changed(p.TenantID, id)
+	s.changed(p.TenantID, id, false)
 	return nil
 }
 
@@ -341,7 +354,7 @@ func (s *Dashboards) Duplicate(ctx context.Context, p domain.Principal, id, name
 	if err != nil {
 		return nil, err
 	}
-	s.changed(p.TenantID, out.Dashboard.ID)
+	s.changed(p.TenantID, out.Dashboard.ID, false)
 	return out, nil
 }
 

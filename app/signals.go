@@ -28,6 +28,9 @@ type Signal struct {
 	DashboardID string    `json:"dashboard_id,omitempty"`
 	Level       string    `json:"level,omitempty"`
 	Text        string    `json:"text,omitempty"`
+	// PresentationOnly marks a dashboard change that cannot narrow access
+	// (app.DashboardListener); absent, as from an older node, means it may.
+	PresentationOnly bool `json:"presentation_only,omitempty"`
 }
 
 // NoticeSignal wraps a change notice.

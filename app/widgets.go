@@ -58,7 +58,7 @@ func (s *Dashboards) CreateWidget(ctx context.Context, p domain.Principal, cmd W
 	if err != nil {
 		return nil, err
 	}
-	s.changed(w.TenantID, w.DashboardID)
+	s.changed(w.TenantID, w.DashboardID, false)
 	return w, nil
 }
 
@@ -93,7 +93,7 @@ func (s *Dashboards) UpdateWidget(ctx context.Context, p domain.Principal, id st
 	if err != nil {
 		return nil, err
 	}
-	s.changed(w.TenantID, w.DashboardID)
+	s.changed(w.TenantID, w.DashboardID, false)
 	return w, nil
 }
 
@@ -113,7 +113,7 @@ func (s *Dashboards) DeleteWidget(ctx context.Context, p domain.Principal, id st
 	if err != nil {
 		return err
 	}
-	s.changed(p.TenantID, dashboardID)
+	s.changed(p.TenantID, dashboardID, false)
 	return nil
 }
 

@@ -256,10 +256,14 @@ type listener struct {
 	got []string
 }
 
-func (l *listener) DashboardChanged(tenantID, dashboardID string) {
+func (l *listener) DashboardChanged(tenantID, dashboardID string, presentationOnly bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.got = append(l.got, tenantID+"/"+dashboardID)
+	k := tenantID + "/" + dashboardID
+	if presentationOnly {
+		k += " (presentation)"
+	}
+	l.got = append(l.got, k)
 }
 
 func (l *listener) take() []string {
@@ -279,9 +283,16 @@ func TestDashboardListenerHearsCommittedChanges(t *testing.T) {
 	w := s.newWidget(admin, d, countByCustomer)
 	s.req("PUT", "/api/widgets/"+w, admin, map[string]any{"title": "x", "version": 1})
 	s.req("PUT", "/api/dashboards/"+d, admin, map[string]any{"name": "y", "version": 1})
+	for i, patch := range []map[string]any{{"layout_json": map[string]any{}, "version": 2}, {"visibility": "private", "version": 3}} {
+		if r := s.req("PUT", "/api/dashboards/"+d, admin, patch); r.status != 200 {
+			t.Fatalf("patch %d: %d %s", i, r.status, r.body)
+		}
+	}
 	s.req("DELETE", "/api/widgets/"+w, admin, nil)
 	key := s.tenant + "/" + d
-	if got := l.take(); fmt.Sprint(got) != fmt.Sprint([]string{key, key, key, key, key}) {
+	// Renames and layout saves cannot narrow who sees what; the audience can.
+	pres := key + " (presentation)"
+	if got := l.take(); fmt.Sprint(got) != fmt.Sprint([]string{key, key, key, pres, pres, key, key}) {
 		t.Fatalf("heard %v", got)
 	}
 	// A refused or rolled-back change is not heard.

@@ -83,7 +83,7 @@ func (p *pipeline) remote(s app.Signal) {
 		p.apply(s.Notice())
 	case app.SignalDashboard:
 		if rt != nil {
-			rt.DashboardChanged(s.TenantID, s.DashboardID)
+			rt.DashboardChanged(s.TenantID, s.DashboardID, s.PresentationOnly)
 		}
 	case app.SignalBanner:
 		if rt != nil {
@@ -116,9 +116,9 @@ func (p *pipeline) runSignals(ctx context.Context) {
 type dashboardSignals struct{ p *pipeline }
 
 // DashboardChanged implements app.DashboardListener.
-func (d dashboardSignals) DashboardChanged(tenantID, dashboardID string) {
+func (d dashboardSignals) DashboardChanged(tenantID, dashboardID string, presentationOnly bool) {
 	if rt := d.p.realtime.Load(); rt != nil {
-		rt.DashboardChanged(tenantID, dashboardID)
+		rt.DashboardChanged(tenantID, dashboardID, presentationOnly)
 	}
-	d.p.signal(app.Signal{Kind: app.SignalDashboard, TenantID: tenantID, DashboardID: dashboardID})
+	d.p.signal(app.Signal{Kind: app.SignalDashboard, TenantID: tenantID, DashboardID: dashboardID, PresentationOnly: presentationOnly})
 }
