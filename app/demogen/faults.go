@@ -146,7 +146,7 @@ func pickFaultBase(r *rand.Rand, kind FaultKind, events []domain.Event) domain.E
 // makeFault turns the valid event ev into an invalid envelope of kind,
 // under a fresh event id.
 func makeFault(cfg Config, kind FaultKind, ev domain.Event, r *rand.Rand) ([]byte, *InvalidEnvelope) {
-	ev.ID = uuidFrom(r)
+	ev.ID = uuidFrom(r, ev.OccurredAt)
 	f := &InvalidEnvelope{Kind: kind, EventID: ev.ID}
 	fd := faultData[ev.Source]
 	switch kind {

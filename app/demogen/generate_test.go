@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/conductor/reports/app"
 	"github.com/conductor/reports/domain"
 	"github.com/conductor/reports/schema"
@@ -429,5 +431,40 @@ func TestGenerateTinyDataSet(t *testing.T) {
 	ds := mustGenerate(t, Config{Seed: 9, Now: testNow, Days: 1, Events: 1, DuplicateRate: 1, InvalidRate: 1})
 	if int64(len(ds.Raw)) != ds.Totals.Sent() {
 		t.Fatalf("%d envelopes, totals say %d", len(ds.Raw), ds.Totals.Sent())
+	}
+}
+
+// Event ids are UUIDs version 7 carrying the event's time, so they grow
+// with occurred_at: the stores' (tenant_id, event_id) indexes then take a
+// batch's ids among their newest keys.
+func TestEventIDsAreTimeOrderedUUIDv7(t *testing.T) {
+	t.Parallel()
+	ds := mustGenerate(t, faultyConfig(3))
+	check := func(what, id string, at time.Time) {
+		t.Helper()
+		u, err := uuid.Parse(id)
+		if err != nil || u.Version() != 7 || u.Variant() != uuid.RFC4122 {
+			t.Fatalf("%s id %q: not a UUID version 7 (%v)", what, id, err)
+		}
+		sec, nsec := u.Time().UnixTime()
+		if got := time.Unix(sec, nsec).UTC(); !got.Equal(at.Truncate(time.Millisecond)) {
+			t.Fatalf("%s id %s carries %s, the event occurred at %s", what, id, got, at)
+		}
+	}
+	for i := range ds.Events {
+		ev := &ds.Events[i]
+		check("event", ev.ID, ev.OccurredAt)
+		if i > 0 && ev.OccurredAt.Sub(ds.Events[i-1].OccurredAt) >= time.Millisecond && ev.ID <= ds.Events[i-1].ID {
+			t.Fatalf("event %d (%s) sorts before event %d (%s) although it occurred later", i, ev.ID, i-1, ds.Events[i-1].ID)
+		}
+	}
+	faults := 0
+	for _, f := range ds.Invalid {
+		if u, err := uuid.Parse(f.EventID); err == nil && u.Version() == 7 {
+			faults++
+		}
+	}
+	if faults == 0 {
+		t.Fatalf("none of %d invalid envelopes carries a readable UUID version 7", len(ds.Invalid))
 	}
 }
