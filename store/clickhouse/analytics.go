@@ -157,6 +157,13 @@ func (a *Analytics) step(name string) error {
 	return a.hook(name)
 }
 
+// ingestSettings are the insert's query settings. parallel_view_processing
+// pushes the block to the materialized views (an_ingest fans out to 14) on
+// several server threads instead of one after the other: the insert is the
+// longest step of a batch and the ingest actor waits for it. The setting
+// exists on 18.16 and on current releases.
+var ingestSettings = ch.Settings{"parallel_view_processing": 1}
+
 // insert sends rows as one block, the unit ClickHouse writes atomically.
 func (a *Analytics) insert(ctx context.Context, rows []row, ingestedAt time.Time) (err error) {
 	if len(rows) == 0 {
@@ -169,7 +176,7 @@ func (a *Analytics) insert(ctx context.Context, rows []row, ingestedAt time.Time
 		}
 	}()
 	cols := a.layout.ingestColumns()
-	b, err := a.conn.PrepareBatch(ch.Context(ctx, ch.WithQueryID(queryID)),
+	b, err := a.conn.PrepareBatch(ch.Context(ctx, ch.WithQueryID(queryID), ch.WithSettings(ingestSettings)),
 		"INSERT INTO an_ingest ("+joinIdents(cols)+")")
 	if err != nil {
 		return fmt.Errorf("insert into an_ingest: %w", err)
