@@ -3,7 +3,6 @@ package clickhouse
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -114,9 +113,7 @@ func TestPrefetchVoidedByAFailure(t *testing.T) {
 func TestRandomBatchesWithPrefetchKeepRollupsExact(t *testing.T) {
 	t.Parallel()
 	a := mustOpen(t, nil)
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
-	r := rand.New(rand.NewPCG(seed, 7))
+	r := seededRand(t, 7)
 	recs := randomRecords(t, r, 400)
 	var batches [][]*domain.Record
 	for len(recs) > 0 {
@@ -136,7 +133,7 @@ func TestRandomBatchesWithPrefetchKeepRollupsExact(t *testing.T) {
 		pre = <-next
 		for _, tenant := range []string{"t1", "t2"} {
 			if err := a.VerifyRollups(t.Context(), tenant); err != nil {
-				t.Fatalf("seed %d batch %d: %v", seed, i-1, err)
+				t.Fatalf("batch %d (seed logged above): %v", i-1, err)
 			}
 		}
 	}

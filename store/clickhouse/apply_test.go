@@ -279,15 +279,21 @@ func TestEmptyBatch(t *testing.T) {
 	}
 }
 
+// seededRand is a random stream seeded from the clock, its seed logged so
+// that a failure can be replayed.
+func seededRand(t *testing.T, stream uint64) *rand.Rand {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	return rand.New(rand.NewPCG(seed, stream))
+}
+
 // The property test: random lifecycles across every source and two
 // tenants, replays, out-of-order versions, nulls, random batch cuts and
 // merges in between; after every batch the rollups equal the raw tables.
 func TestRandomBatchesKeepRollupsExact(t *testing.T) {
 	t.Parallel()
 	a := mustOpen(t, nil)
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
-	r := rand.New(rand.NewPCG(seed, 42))
+	r := seededRand(t, 42)
 	recs := randomRecords(t, r, 400)
 	for batch := 0; len(recs) > 0; batch++ {
 		n := min(len(recs), 1+r.IntN(60))
@@ -302,7 +308,7 @@ func TestRandomBatchesKeepRollupsExact(t *testing.T) {
 		}
 		for _, tenant := range []string{"t1", "t2"} {
 			if err := a.VerifyRollups(t.Context(), tenant); err != nil {
-				t.Fatalf("seed %d batch %d: %v", seed, batch, err)
+				t.Fatalf("batch %d (seed logged above): %v", batch, err)
 			}
 		}
 	}
