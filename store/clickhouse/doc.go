@@ -58,8 +58,11 @@
 // # Residual risks
 //
 // Materialized views are not transactional. ClickHouse writes an_ingest's
-// part first, then each view's target in turn, each its own part (and
-// an_events and the rollups one part per month touched). A server crash in
+// part first, then each view's target, each its own part (and an_events
+// and the rollups one part per month touched); with parallel_view_processing
+// (ingestSettings) several targets are written at once, and one failing
+// view no longer stops the ones after it, which changes which targets miss
+// the batch, not whether some may. A server crash in
 // that window, or a view failing (a type mismatch after a careless
 // migration), leaves the batch in an_ingest and in some targets only: Apply
 // returns an error, the retry finds the events stored, and the missing rows
