@@ -19,9 +19,10 @@ import (
 // storedEventsSQL finds the stored events among the batch_keys table's
 // (tenant_id, event_id) pairs. The primary key skips every granule whose
 // key range holds none of the batch's ids: with time-ordered ids (UUID
-// version 7, as the envelope schema recommends) that is all but the newest
-// ones, so the lookup's cost follows the batch, not the table; random ids
-// fall in nearly every granule and make it read the whole key column.
+// version 7, as the envelope schema recommends) that is nearly all of them,
+// while random ids fall in every granule and make the lookup read the whole
+// key column, every batch (TestDuplicateLookupCostFollowsIDOrder: 5,000 new
+// ids among 800,000 stored read 21,760 rows time-ordered, 800,000 random).
 const storedEventsSQL = `SELECT tenant_id, event_id FROM an_ingest
 	WHERE (tenant_id, event_id) IN (SELECT tenant_id, event_id FROM batch_keys) AND row_kind = 1`
 

@@ -1,6 +1,8 @@
 package clickhouse
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 
@@ -50,5 +52,52 @@ func TestLookupsUseSortingKey(t *testing.T) {
 	}
 	if r := read.Load(); r == 0 || r > n/10 {
 		t.Errorf("state lookup read %d of %d rows", r, n)
+	}
+}
+
+// A batch of new ids that sort after the stored ones (time-ordered ids,
+// UUID version 7) reads only the newest granules; the same number of new
+// ids spread over the key range (random ids) reads nearly the whole key.
+func TestDuplicateLookupCostFollowsIDOrder(t *testing.T) {
+	t.Parallel()
+	a := mustOpen(t, nil)
+	ctx := t.Context()
+	const n, batch = 800_000, 5_000
+	// Twenty parts of 40,000 ids each, as twenty ingest batches leave them.
+	for part := range 20 {
+		q := fmt.Sprintf(`INSERT INTO an_ingest (row_kind, tenant_id, event_id, ingested_at)
+			SELECT 1, 'acme', toString(1000000000 + number), toDateTime('2026-12-01 00:00:00')
+			FROM system.numbers WHERE number >= %d LIMIT 40000`, part*40_000)
+		if err := a.conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lookup := func(ids func(i int) string) uint64 {
+		t.Helper()
+		var read atomic.Uint64
+		pctx := ch.Context(ctx, ch.WithProgress(func(p *ch.Progress) { read.Add(p.Rows) }))
+		recs := make([]*domain.Record, batch)
+		for i := range recs {
+			recs[i] = tk(t, ids(i), "T-1", 1, "open", now, "")
+			recs[i].Event.TenantID = "acme"
+		}
+		stored, err := a.storedEvents(pctx, recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stored) != 0 {
+			t.Fatalf("%d of the new ids found stored", len(stored))
+		}
+		return read.Load()
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	ordered := lookup(func(i int) string { return fmt.Sprint(1_000_000_000 + n + i) })
+	random := lookup(func(int) string { return fmt.Sprint(1_000_000_000+r.IntN(n)) + "x" })
+	t.Logf("rows read for %d new ids among %d stored: time-ordered %d, random %d", batch, n, ordered, random)
+	if ordered > n/20 {
+		t.Errorf("time-ordered ids read %d of %d rows", ordered, n)
+	}
+	if random < n/2 {
+		t.Errorf("random ids read %d of %d rows: the comparison shows nothing", random, n)
 	}
 }
