@@ -155,7 +155,8 @@ func (s *sim) newID(at time.Time) string { return uuidFrom(s.ids, at) }
 
 // uuidFrom makes a UUID version 7 (RFC 9562): the first 48 bits are at's
 // Unix milliseconds, the remaining 74 free bits come from r. Ids that grow
-// with time are what DESIGN.md §4 asks producers for: the stores find a
+// with time are what the envelope schema (schema/events) recommends to
+// producers: the stores find a
 // batch's ids among the newest keys of their (tenant_id, event_id) indexes
 // instead of all over them (see store/clickhouse/lookup.go).
 func uuidFrom(r *rand.Rand, at time.Time) string {

@@ -112,13 +112,7 @@ func planBatch(l *layout, recs []*domain.Record, stored map[eventKey]bool, prev 
 		t.typ = ev.Type
 		notices.add(ev.TenantID, sl.src.Name, timeValue(sl, t.after.values))
 	}
-	entityRows := len(order)
-	for _, t := range order {
-		if t.before != nil {
-			entityRows++
-		}
-	}
-	p.rows = slices.Grow(p.rows, entityRows)
+	p.rows = slices.Grow(p.rows, 2*len(order)) // at most a -1 and a +1 row each
 	for _, t := range order {
 		if t.before != nil {
 			p.rows = append(p.rows, entityRow(t, t.before, -1))
