@@ -218,10 +218,18 @@ func waitDrainedTB(t testing.TB, stream *inproc.Log) {
 	}
 }
 
+// dataset is at least 10,000 envelopes with duplicates and invalid ones.
+// The generator's count is approximate and follows the clock (seed 42 gave
+// 9,787 envelopes for a Now of 23:00-23:10 UTC on 2026-12-04, 9,786-11,548
+// over that week's hours), so it asks for more until there are enough.
 func dataset(t *testing.T) *demogen.Dataset {
-	ds, err := demogen.Generate(demogen.Config{Seed: 42, Now: time.Now(), Events: 10_000, DuplicateRate: 0.05, InvalidRate: 0.04})
-	if err != nil {
-		t.Fatal(err)
+	now := time.Now()
+	var ds *demogen.Dataset
+	for events := 10_000; ds == nil || len(ds.Raw) < 10_000 && events <= 20_000; events += 1_000 {
+		var err error
+		if ds, err = demogen.Generate(demogen.Config{Seed: 42, Now: now, Events: events, DuplicateRate: 0.05, InvalidRate: 0.04}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if ds.Totals.Duplicates == 0 || ds.Totals.Invalid == 0 || len(ds.Raw) < 10_000 {
 		t.Fatalf("dataset lacks faults: %+v", ds.Totals)
